@@ -1,0 +1,104 @@
+package io.cess.actors;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import io.cess.actors.bucket.Bucket;
+import io.cess.actors.file.File;
+import io.cess.actors.gateway.GatewaySettings;
+import io.cess.actors.gateway.ObjectGateway;
+import io.cess.actors.miner.Miner;
+import io.cess.actors.node.NodeRegistration;
+import io.cess.actors.node.StorageNode;
+import io.cess.actors.storage.ClusterMiners;
+import io.cess.actors.storage.FragmentStore;
+import io.cess.actors.storage.MinerHost;
+import io.cess.actors.transfer.TransferClient;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+/**
+ * The one place that wires a node: sharded entities, the node-local storage services for the
+ * storage role, the object path for the gateway role, the node's registration, and (through the
+ * callback) the HTTP server that the http module builds on top.
+ */
+public final class Guardian {
+
+  /** What the HTTP layer needs; {@code fragments} is null without the storage role, {@code objects} and {@code miners} without the gateway role. */
+  public record NodeServices(
+      NodeSettings node,
+      FragmentStore fragments,
+      ObjectGateway objects,
+      ActorRef<ClusterMiners.Command> miners) {}
+
+  private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(3);
+  private static final Duration LEAVE_RECORD_TIMEOUT = Duration.ofSeconds(3);
+
+  private Guardian() {}
+
+  public static Behavior<Void> create(
+      NodeSettings node, GatewaySettings gateway, BiConsumer<ActorSystem<?>, NodeServices> startHttp) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<?> system = ctx.getSystem();
+          StorageNode.init(system);
+          Miner.init(system);
+          File.init(system);
+          Bucket.init(system);
+
+          FragmentStore fragments = null;
+          if (node.hasRole("storage")) {
+            fragments = new FragmentStore(node.dataDir(), node.minerCapacities());
+            int leftovers = fragments.removeLeftoverTempFiles();
+            if (leftovers > 0) {
+              ctx.getLog().info("removed {} partial shard files left by an earlier crash", leftovers);
+            }
+            ctx.spawn(MinerHost.create(node.name(), node.region(), node.httpUrl(), fragments), "miner-host");
+          }
+
+          ObjectGateway objects = null;
+          ActorRef<ClusterMiners.Command> miners = null;
+          if (node.hasRole("gateway")) {
+            miners = ctx.spawn(
+                ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
+            objects = new ObjectGateway(
+                system, miners, new TransferClient(system, gateway.transferTimeout()), gateway, node.name());
+          }
+
+          StorageNode.NodeInfo info = new StorageNode.NodeInfo(
+              node.roles(),
+              node.region(),
+              node.capacityBytes(),
+              node.httpUrl(),
+              Cluster.get(system).selfMember().address().toString(),
+              java.util.List.copyOf(node.minerCapacities().keySet()));
+          ctx.spawn(
+              NodeRegistration.create(node.name(), info, node.minerCapacities(), REGISTRATION_RETRY),
+              "node-registration");
+          recordLeaveOnShutdown(system, node.name());
+
+          startHttp.accept(system, new NodeServices(node, fragments, objects, miners));
+          return Behaviors.empty();
+        });
+  }
+
+  private static void recordLeaveOnShutdown(ActorSystem<?> system, String nodeId) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "record-node-leave",
+            () ->
+                ClusterSharding.get(system)
+                    .entityRefFor(StorageNode.ENTITY_KEY, nodeId)
+                    .<Done>ask(r -> new StorageNode.RecordLeave("graceful shutdown", r), LEAVE_RECORD_TIMEOUT)
+                    .exceptionally(e -> {
+                      system.log().warn("could not record the leave of {}: {}", nodeId, e.toString());
+                      return Done.getInstance();
+                    }));
+  }
+}

@@ -1,0 +1,174 @@
+package io.cess.actors.file;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.pattern.StatusReply;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.cess.actors.CborSerializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A stored file, identified by its content fingerprint. Lifecycle: {@code empty} until the first
+ * upload of this content records its manifest ({@code stored}); later uploads of the same content
+ * only add a reference (dedup). When the last reference (bucket/key) is released the file is
+ * {@code deleted} and the caller removes its shards; the same content may be stored again later.
+ */
+public final class File
+    extends EventSourcedBehaviorWithEnforcedReplies<File.Command, File.Event, File.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "File");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Records the manifest (first upload) or adds {@code reference} to the stored one. */
+  public record RecordUpload(Manifest manifest, String reference, ActorRef<StatusReply<Manifest>> replyTo)
+      implements Command {}
+
+  public record GetManifest(ActorRef<ManifestLookup> replyTo) implements Command {}
+
+  public record ReleaseReference(String reference, ActorRef<Released> replyTo) implements Command {}
+
+  /** Reply: the manifest, or null when the file is not stored. */
+  public record ManifestLookup(Manifest manifest) implements CborSerializable {}
+
+  /**
+   * Reply: whether releasing removed the file; if so {@code manifest} names the shards to remove.
+   */
+  public record Released(boolean fileDeleted, Manifest manifest) implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record FileStored(Manifest manifest, String reference) implements Event {}
+
+  public record ReferenceAdded(String reference) implements Event {}
+
+  public record ReferenceReleased(String reference) implements Event {}
+
+  public record FileDeleted(String fileId) implements Event {}
+
+  /** {@code manifest} is null unless stored. */
+  public record State(String status, Manifest manifest, TreeSet<String> references)
+      implements CborSerializable {
+    static State empty() {
+      return new State("empty", null, new TreeSet<>());
+    }
+
+    boolean stored() {
+      return status.equals("stored");
+    }
+  }
+
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId())));
+  }
+
+  public static Behavior<Command> create(String fileId) {
+    return new File(fileId);
+  }
+
+  private final String fileId;
+
+  private File(String fileId) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), fileId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.fileId = fileId;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RecordUpload.class, this::onRecordUpload)
+        .onCommand(
+            GetManifest.class,
+            (state, cmd) ->
+                Effect()
+                    .reply(cmd.replyTo(), new ManifestLookup(state.stored() ? state.manifest() : null)))
+        .onCommand(ReleaseReference.class, this::onRelease)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRecordUpload(State state, RecordUpload cmd) {
+    if (!cmd.manifest().fileId().equals(fileId)) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error("manifest of " + cmd.manifest().fileId() + " sent to file " + fileId));
+    }
+    if (!state.stored()) {
+      return Effect()
+          .persist(new FileStored(cmd.manifest(), cmd.reference()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(s.manifest()));
+    }
+    if (state.references().contains(cmd.reference())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state.manifest()));
+    }
+    return Effect()
+        .persist(new ReferenceAdded(cmd.reference()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.manifest()));
+  }
+
+  private ReplyEffect<Event, State> onRelease(State state, ReleaseReference cmd) {
+    if (!state.stored() || !state.references().contains(cmd.reference())) {
+      return Effect().reply(cmd.replyTo(), new Released(false, null));
+    }
+    Manifest manifest = state.manifest();
+    if (state.references().size() > 1) {
+      return Effect()
+          .persist(new ReferenceReleased(cmd.reference()))
+          .thenReply(cmd.replyTo(), s -> new Released(false, null));
+    }
+    return Effect()
+        .persist(List.of(new ReferenceReleased(cmd.reference()), new FileDeleted(fileId)))
+        .thenReply(cmd.replyTo(), s -> new Released(true, manifest));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            FileStored.class,
+            (s, e) -> new State("stored", e.manifest(), new TreeSet<>(List.of(e.reference()))))
+        .onEvent(
+            ReferenceAdded.class,
+            (s, e) -> {
+              TreeSet<String> refs = new TreeSet<>(s.references());
+              refs.add(e.reference());
+              return new State(s.status(), s.manifest(), refs);
+            })
+        .onEvent(
+            ReferenceReleased.class,
+            (s, e) -> {
+              TreeSet<String> refs = new TreeSet<>(s.references());
+              refs.remove(e.reference());
+              return new State(s.status(), s.manifest(), refs);
+            })
+        .onEvent(FileDeleted.class, (s, e) -> new State("deleted", null, new TreeSet<>()))
+        .build();
+  }
+}

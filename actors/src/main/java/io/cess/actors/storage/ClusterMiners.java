@@ -1,0 +1,133 @@
+package io.cess.actors.storage;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import io.cess.actors.storage.MinerHost.HostDescription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A gateway's live view of every MinerHost in the cluster: which nodes are reachable, where
+ * their transfer endpoints are, and each miner's free space. Hosts come and go with the
+ * receptionist's listing; their space is re-read every refresh interval. A host that does not
+ * answer a refresh drops out of the view until it answers again.
+ */
+public final class ClusterMiners {
+
+  public sealed interface Command {}
+
+  public record GetView(ActorRef<MinersView> replyTo) implements Command {}
+
+  /** Reply: the hosts that answered their last refresh. */
+  public record MinersView(List<HostDescription> hosts) {
+    public HostDescription host(String nodeId) {
+      for (HostDescription h : hosts) {
+        if (h.nodeId().equals(nodeId)) {
+          return h;
+        }
+      }
+      return null;
+    }
+  }
+
+  private record ListingChanged(Set<ActorRef<MinerHost.Command>> hosts) implements Command {}
+
+  private enum Refresh implements Command {
+    INSTANCE
+  }
+
+  private record Described(ActorRef<MinerHost.Command> host, HostDescription description)
+      implements Command {}
+
+  private record NotDescribed(ActorRef<MinerHost.Command> host) implements Command {}
+
+  private ClusterMiners() {}
+
+  public static Behavior<Command> create(Duration refreshInterval, Duration askTimeout) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  ActorRef<Receptionist.Listing> adapter =
+                      ctx.messageAdapter(
+                          Receptionist.Listing.class,
+                          l -> new ListingChanged(l.getServiceInstances(MinerHost.SERVICE_KEY)));
+                  ctx.getSystem()
+                      .receptionist()
+                      .tell(Receptionist.subscribe(MinerHost.SERVICE_KEY, adapter));
+                  timers.startTimerWithFixedDelay(Refresh.INSTANCE, refreshInterval);
+                  return new Running(ctx, askTimeout).behavior();
+                }));
+  }
+
+  private static final class Running {
+    private final ActorContext<Command> ctx;
+    private final Duration askTimeout;
+    private final Set<ActorRef<MinerHost.Command>> listed = new HashSet<>();
+    private final Map<ActorRef<MinerHost.Command>, HostDescription> described = new HashMap<>();
+
+    Running(ActorContext<Command> ctx, Duration askTimeout) {
+      this.ctx = ctx;
+      this.askTimeout = askTimeout;
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(ListingChanged.class, this::onListing)
+          .onMessageEquals(Refresh.INSTANCE, this::refreshAll)
+          .onMessage(
+              Described.class,
+              d -> {
+                if (listed.contains(d.host())) {
+                  described.put(d.host(), d.description());
+                }
+                return Behaviors.same();
+              })
+          .onMessage(
+              NotDescribed.class,
+              n -> {
+                described.remove(n.host());
+                return Behaviors.same();
+              })
+          .onMessage(
+              GetView.class,
+              g -> {
+                List<HostDescription> hosts = new ArrayList<>(described.values());
+                hosts.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
+                g.replyTo().tell(new MinersView(List.copyOf(hosts)));
+                return Behaviors.same();
+              })
+          .build();
+    }
+
+    private Behavior<Command> onListing(ListingChanged l) {
+      listed.clear();
+      listed.addAll(l.hosts());
+      described.keySet().retainAll(listed);
+      listed.forEach(this::describe);
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> refreshAll() {
+      listed.forEach(this::describe);
+      return Behaviors.same();
+    }
+
+    private void describe(ActorRef<MinerHost.Command> host) {
+      ctx.ask(
+          HostDescription.class,
+          host,
+          askTimeout,
+          MinerHost.Describe::new,
+          (desc, failure) -> desc != null ? new Described(host, desc) : new NotDescribed(host));
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.cess.actors.storage;
+
+import io.cess.core.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The content-addressed shard files of the miners that one node hosts, each miner in its own
+ * directory with its own quota. A write goes to a temp file, is hash-checked and fsynced, then
+ * renamed into place (and the directory fsynced), so a crash never leaves a partial shard under
+ * its final name. Blocking I/O: call it from the blocking dispatcher, never from an actor.
+ */
+public final class FragmentStore {
+
+  /** A miner's space as the store sees it now. */
+  public record MinerSpace(String minerId, long capacityBytes, long usedBytes) {
+    public long freeBytes() {
+      return Math.max(0, capacityBytes - usedBytes);
+    }
+  }
+
+  private static final int BUFFER_BYTES = 256 * 1024;
+
+  private final Map<String, Miner> miners = new LinkedHashMap<>();
+
+  private static final class Miner {
+    final Path dir;
+    final long capacityBytes;
+    final AtomicLong usedBytes = new AtomicLong();
+
+    Miner(Path dir, long capacityBytes) {
+      this.dir = dir;
+      this.capacityBytes = capacityBytes;
+    }
+  }
+
+  /** Opens (creating if needed) the directories of the given miners and counts their usage. */
+  public FragmentStore(Path dataDir, Map<String, Long> capacityByMiner) {
+    for (Map.Entry<String, Long> e : capacityByMiner.entrySet()) {
+      Path dir = dataDir.resolve("miners").resolve(e.getKey());
+      Miner m = new Miner(dir, e.getValue());
+      try {
+        Files.createDirectories(dir.resolve("fragments"));
+        Files.createDirectories(dir.resolve("tmp"));
+        m.usedBytes.set(countBytes(dir.resolve("fragments")));
+      } catch (IOException ex) {
+        throw new UncheckedIOException("cannot open miner directory " + dir, ex);
+      }
+      miners.put(e.getKey(), m);
+    }
+  }
+
+  public List<MinerSpace> space() {
+    List<MinerSpace> out = new ArrayList<>();
+    miners.forEach((id, m) -> out.add(new MinerSpace(id, m.capacityBytes, m.usedBytes.get())));
+    return out;
+  }
+
+  public boolean hosts(String minerId) {
+    return miners.containsKey(minerId);
+  }
+
+  /**
+   * Stores {@code sizeBytes} bytes read from {@code in} as fragment {@code sha256} of a miner.
+   * Idempotent: a fragment already present is kept and its bytes are drained and discarded.
+   *
+   * @throws FragmentException when the quota is exceeded, the size or hash does not match
+   */
+  public void write(String minerId, String sha256, long sizeBytes, InputStream in) {
+    Miner m = miner(minerId);
+    checkHash(sha256);
+    Path target = fragmentPath(m, sha256);
+    if (Files.exists(target)) {
+      drain(in);
+      return;
+    }
+    if (m.usedBytes.addAndGet(sizeBytes) > m.capacityBytes) {
+      m.usedBytes.addAndGet(-sizeBytes);
+      drain(in);
+      throw new FragmentException(
+          FragmentException.Reason.QUOTA_EXCEEDED, "miner " + minerId + " has no room for " + sizeBytes + " bytes");
+    }
+    Path tmp = m.dir.resolve("tmp").resolve(sha256 + "." + UUID.randomUUID() + ".part");
+    boolean stored = false;
+    try {
+      MessageDigest digest = Sha256.newDigest();
+      long written = 0;
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        byte[] buf = new byte[BUFFER_BYTES];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          written += n;
+          if (written > sizeBytes) {
+            throw new FragmentException(
+                FragmentException.Reason.BAD_CONTENT, "fragment longer than its declared " + sizeBytes + " bytes");
+          }
+          digest.update(buf, 0, n);
+          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
+        }
+        if (written != sizeBytes) {
+          throw new FragmentException(
+              FragmentException.Reason.BAD_CONTENT,
+              "fragment ended after " + written + " of " + sizeBytes + " bytes");
+        }
+        String actual = Sha256.hex(digest);
+        if (!actual.equals(sha256)) {
+          throw new FragmentException(
+              FragmentException.Reason.BAD_CONTENT, "fragment hash is " + actual + ", expected " + sha256);
+        }
+        ch.force(true);
+      }
+      Files.createDirectories(target.getParent());
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IllegalStateException("fragment directory does not support atomic rename", e);
+      }
+      fsyncDirectory(target.getParent());
+      stored = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing fragment " + sha256 + " of miner " + minerId, e);
+    } finally {
+      if (!stored) {
+        m.usedBytes.addAndGet(-sizeBytes);
+        deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** The file of a stored fragment, if this miner holds it. */
+  public Optional<Path> locate(String minerId, String sha256) {
+    Miner m = miner(minerId);
+    checkHash(sha256);
+    Path p = fragmentPath(m, sha256);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Removes a fragment and frees its space; false when it was not there. */
+  public boolean delete(String minerId, String sha256) {
+    Miner m = miner(minerId);
+    checkHash(sha256);
+    Path p = fragmentPath(m, sha256);
+    try {
+      long size = Files.size(p);
+      Files.delete(p);
+      m.usedBytes.addAndGet(-size);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting fragment " + sha256 + " of miner " + minerId, e);
+    }
+  }
+
+  private Miner miner(String minerId) {
+    Miner m = miners.get(minerId);
+    if (m == null) {
+      throw new FragmentException(FragmentException.Reason.UNKNOWN_MINER, "miner " + minerId + " is not hosted here");
+    }
+    return m;
+  }
+
+  private static void checkHash(String sha256) {
+    if (!Sha256.isHex(sha256)) {
+      throw new FragmentException(FragmentException.Reason.BAD_CONTENT, "not a SHA-256 fingerprint: " + sha256);
+    }
+  }
+
+  private static Path fragmentPath(Miner m, String sha256) {
+    return m.dir.resolve("fragments").resolve(sha256.substring(0, 2)).resolve(sha256);
+  }
+
+  private static long countBytes(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  private static void drain(InputStream in) {
+    try {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a fragment body", e);
+    }
+  }
+
+  private static void deleteIfExists(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing temp file " + p, e);
+    }
+  }
+
+  /** Temp files left by a crash mid-write; removed at start-up. */
+  public int removeLeftoverTempFiles() {
+    int removed = 0;
+    for (Miner m : miners.values()) {
+      try (DirectoryStream<Path> tmp = Files.newDirectoryStream(m.dir.resolve("tmp"))) {
+        for (Path p : tmp) {
+          Files.delete(p);
+          removed++;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cleaning " + m.dir.resolve("tmp"), e);
+      }
+    }
+    return removed;
+  }
+}

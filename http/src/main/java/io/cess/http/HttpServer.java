@@ -1,0 +1,64 @@
+package io.cess.http;
+
+import static akka.http.javadsl.server.Directives.*;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
+import io.cess.actors.Guardian.NodeServices;
+import io.cess.actors.gateway.GatewaySettings;
+import io.cess.http.routes.ApiErrors;
+import io.cess.http.routes.ClusterRoutes;
+import io.cess.http.routes.FragmentRoutes;
+import io.cess.http.routes.HealthRoutes;
+import io.cess.http.routes.ObjectRoutes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binds a node's HTTP server: health on every node, the internal transfer endpoint on storage
+ * nodes, the public API on gateways. A failed bind stops the node: it cannot serve its role.
+ */
+public final class HttpServer {
+
+  private static final Duration CASSANDRA_PROBE_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration HARD_TERMINATION_DEADLINE = Duration.ofSeconds(10);
+
+  private HttpServer() {}
+
+  public static Route routes(ActorSystem<?> system, NodeServices services, GatewaySettings gateway) {
+    List<Route> routes = new ArrayList<>();
+    routes.add(new HealthRoutes(system, CASSANDRA_PROBE_TIMEOUT).route());
+    if (services.fragments() != null) {
+      routes.add(
+          new FragmentRoutes(system, services.fragments(), gateway.segmentSizeBytes(), gateway.transferTimeout()).route());
+    }
+    if (services.objects() != null) {
+      routes.add(new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route());
+      routes.add(new ObjectRoutes(services.objects()).route());
+    }
+    return handleRejections(
+        ApiErrors.rejectionHandler(),
+        () -> handleExceptions(ApiErrors.exceptionHandler(), () -> concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new))));
+  }
+
+  public static void start(ActorSystem<?> system, NodeServices services, GatewaySettings gateway) {
+    String host = services.node().httpHost();
+    int port = services.node().httpPort();
+    Http.get(system)
+        .newServerAt(host, port)
+        .bind(routes(system, services, gateway))
+        .whenComplete(
+            (ServerBinding binding, Throwable failure) -> {
+              if (failure != null) {
+                system.log().error("could not bind HTTP on {}:{}: {}", host, port, failure.getMessage());
+                system.terminate();
+              } else {
+                binding.addToCoordinatedShutdown(HARD_TERMINATION_DEADLINE, system);
+                system.log().info("HTTP listening on {}", services.node().httpUrl());
+              }
+            });
+  }
+}

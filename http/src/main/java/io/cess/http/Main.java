@@ -1,0 +1,64 @@
+package io.cess.http;
+
+import io.cess.http.cli.DownCommand;
+import io.cess.http.cli.NodeCommand;
+import io.cess.http.cli.StatusCommand;
+import io.cess.http.cli.UpCommand;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code cess} command line: {@code up}, {@code status}, {@code down}, {@code node}. */
+public final class Main {
+
+  static final String USAGE =
+      """
+      usage: cess <command> [options]
+
+        up      start Cassandra and a local cluster (default 3 nodes, 2 miners each), wait until
+                it is ready and print its URLs
+                  --nodes N  --miners N  --capacity SIZE  --home DIR
+        status  show the cluster's members, roles, miners and free space
+                  --url http://host:port  --home DIR
+        down    stop the nodes started from this home, then the managed Cassandra
+                  --home DIR
+        node    run one node in the foreground; join a running cluster with --join
+                  --name NAME  --roles storage,gateway  --region R  --host H
+                  --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
+                  --join host:akkaPort[,host:akkaPort]  --home DIR  --config FILE
+
+      Environment: CESS_HOME (default .cess), CESS_CASSANDRA_CONTACT_POINTS (external Cassandra,
+      host:port[,host:port]), CESS_CASSANDRA_LOCAL_DATACENTER, CESS_NODE_JVM_OPTS.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] argv) {
+    if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
+      System.out.print(USAGE);
+      return;
+    }
+    List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+    try {
+      int code =
+          switch (argv[0]) {
+            case "node" -> {
+              NodeCommand.run(rest);
+              yield -1;
+            }
+            case "up" -> UpCommand.run(rest);
+            case "status" -> StatusCommand.run(rest);
+            case "down" -> DownCommand.run(rest);
+            default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
+          };
+      if (code >= 0) {
+        System.exit(code);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("cess: " + e.getMessage());
+      System.exit(2);
+    } catch (RuntimeException e) {
+      System.err.println("cess " + argv[0] + " failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.cess.http.routes;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.RejectionHandler;
+import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.pattern.AskTimeoutException;
+import akka.pattern.StatusReply;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cess.actors.storage.FragmentException;
+import io.cess.actors.transfer.TransferException;
+import io.cess.core.placement.PlacementException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from domain errors to HTTP: a status code and the JSON body
+ * {@code {"error": "...", "code": "..."}} that every endpoint answers errors with.
+ */
+public final class ApiErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {}
+
+  public static HttpResponse response(StatusCode status, String code, String message) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("error", message);
+    body.put("code", code);
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.MAPPER.writeValueAsString(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
+    }
+  }
+
+  public static Route complete(StatusCode status, String code, String message) {
+    return akka.http.javadsl.server.Directives.complete(response(status, code, message));
+  }
+
+  /** Maps failures of futures and routes to their documented status and code. */
+  public static ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(e -> akka.http.javadsl.server.Directives.complete(forFailure(e)))
+        .build();
+  }
+
+  static HttpResponse forFailure(Throwable failure) {
+    Throwable e = unwrap(failure);
+    if (e instanceof PlacementException) {
+      return response(StatusCodes.SERVICE_UNAVAILABLE, "InsufficientMiners", e.getMessage());
+    }
+    if (e instanceof TransferException) {
+      return response(StatusCodes.SERVICE_UNAVAILABLE, "TransferFailed", e.getMessage());
+    }
+    if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
+      return response(StatusCodes.SERVICE_UNAVAILABLE, "Timeout", "the cluster did not answer in time: " + e.getMessage());
+    }
+    if (e instanceof EntityStreamSizeException size) {
+      return response(StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "request body exceeds the limit of " + size.limit() + " bytes");
+    }
+    if (e instanceof FragmentException f) {
+      return switch (f.reason()) {
+        case UNKNOWN_MINER -> response(StatusCodes.NOT_FOUND, "NoSuchMiner", f.getMessage());
+        case QUOTA_EXCEEDED -> response(StatusCodes.INSUFFICIENT_STORAGE, "QuotaExceeded", f.getMessage());
+        case BAD_CONTENT -> response(StatusCodes.BAD_REQUEST, "BadFragment", f.getMessage());
+      };
+    }
+    if (e instanceof StatusReply.ErrorMessage) {
+      return response(StatusCodes.BAD_REQUEST, "Rejected", e.getMessage());
+    }
+    if (e instanceof IllegalArgumentException) {
+      return response(StatusCodes.BAD_REQUEST, "BadRequest", e.getMessage());
+    }
+    log.error("request failed", e);
+    return response(StatusCodes.INTERNAL_SERVER_ERROR, "InternalError", String.valueOf(e.getMessage()));
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /** Rejections (no route, wrong method, bad entity) answered in the same JSON shape. */
+  public static RejectionHandler rejectionHandler() {
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(
+            resp -> {
+              if (resp.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict strict
+                  && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                String message = strict.getData().utf8String();
+                String code = resp.status().equals(StatusCodes.NOT_FOUND) ? "NotFound"
+                    : resp.status().equals(StatusCodes.METHOD_NOT_ALLOWED) ? "MethodNotAllowed"
+                    : resp.status().equals(StatusCodes.PAYLOAD_TOO_LARGE) ? "EntityTooLarge"
+                    : "BadRequest";
+                return response(resp.status(), code, message);
+              }
+              return resp;
+            });
+  }
+}

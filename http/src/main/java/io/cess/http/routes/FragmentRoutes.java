@@ -1,0 +1,99 @@
+package io.cess.http.routes;
+
+import static akka.http.javadsl.server.Directives.*;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import akka.stream.Materializer;
+import akka.stream.javadsl.FileIO;
+import akka.stream.javadsl.StreamConverters;
+import io.cess.actors.storage.FragmentStore;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The internal transfer endpoint of a storage node, {@code /internal/v1/fragments/{miner}/{sha256}}:
+ * PUT stores a shard (hash-checked, fsynced, 201), GET streams it, DELETE removes it. Bodies are
+ * streamed into the store on the blocking dispatcher, never buffered whole.
+ */
+public final class FragmentRoutes {
+
+  private final FragmentStore store;
+  private final long maxFragmentBytes;
+  private final Duration readTimeout;
+  private final Executor blocking;
+  private final Materializer materializer;
+
+  public FragmentRoutes(ActorSystem<?> system, FragmentStore store, long maxFragmentBytes, Duration readTimeout) {
+    this.store = store;
+    this.maxFragmentBytes = maxFragmentBytes;
+    this.readTimeout = readTimeout;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  public Route route() {
+    return path(
+        PathMatchers.segment("internal").slash("v1").slash("fragments").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
+        (minerId, sha256) ->
+            concat(
+                put(() -> store(minerId, sha256)),
+                get(() -> read(minerId, sha256)),
+                delete(
+                    () ->
+                        onSuccess(
+                            CompletableFuture.supplyAsync(() -> store.delete(minerId, sha256), blocking),
+                            deleted ->
+                                deleted
+                                    ? complete(StatusCodes.NO_CONTENT)
+                                    : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + sha256)))));
+  }
+
+  private Route store(String minerId, String sha256) {
+    return extractRequestEntity(
+        entity -> {
+          if (entity.getContentLengthOption().isEmpty()) {
+            return ApiErrors.complete(StatusCodes.LENGTH_REQUIRED, "LengthRequired", "a fragment upload needs Content-Length");
+          }
+          long size = entity.getContentLengthOption().getAsLong();
+          if (size > maxFragmentBytes) {
+            return ApiErrors.complete(
+                StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "fragments are at most " + maxFragmentBytes + " bytes");
+          }
+          InputStream in =
+              entity.getDataBytes().runWith(StreamConverters.asInputStream(readTimeout), materializer);
+          return onSuccess(
+              CompletableFuture.runAsync(
+                  () -> {
+                    try (in) {
+                      store.write(minerId, sha256, size, in);
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  },
+                  blocking),
+              done -> complete(StatusCodes.CREATED));
+        });
+  }
+
+  private Route read(String minerId, String sha256) {
+    return onSuccess(
+        CompletableFuture.supplyAsync(() -> store.locate(minerId, sha256), blocking),
+        found -> {
+          if (found.isEmpty()) {
+            return ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + sha256);
+          }
+          Path p = found.get();
+          return complete(
+              HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, p.toFile().length(), FileIO.fromPath(p)));
+        });
+  }
+}

@@ -1,0 +1,146 @@
+package io.cess.http.routes;
+
+import static akka.http.javadsl.server.Directives.*;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import io.cess.actors.bucket.Bucket;
+import io.cess.actors.bucket.ObjectEntry;
+import io.cess.actors.gateway.ObjectGateway;
+import io.cess.core.naming.ObjectNames;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The native object API: {@code /v1/buckets/{bucket}/objects/{key}} with PUT (streamed upload,
+ * 201 with the file id and SHA-256), GET (streamed download), HEAD and DELETE, and
+ * {@code GET /v1/buckets/{bucket}/objects?prefix=&max-keys=} to list.
+ */
+public final class ObjectRoutes {
+
+  public record ObjectListingView(String bucket, String prefix, List<ObjectView> objects, boolean truncated) {}
+
+  public record ObjectView(String key, String fileId, long sizeBytes, String sha256, String storedAt) {}
+
+  private final ObjectGateway objects;
+
+  public ObjectRoutes(ObjectGateway objects) {
+    this.objects = objects;
+  }
+
+  public Route route() {
+    return pathPrefix(
+        PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()).slash("objects"),
+        bucket ->
+            concat(
+                pathEnd(() -> get(() -> validBucket(bucket, () -> list(bucket)))),
+                pathPrefix(
+                    PathMatchers.remaining(),
+                    encodedKey -> withKey(bucket, encodedKey, this::objectRoute))));
+  }
+
+  private Route objectRoute(String bucket, String key) {
+    return concat(
+        put(() -> upload(bucket, key)),
+        get(() -> download(bucket, key)),
+        delete(
+            () ->
+                onSuccess(
+                    objects.delete(bucket, key),
+                    existed -> existed ? complete(StatusCodes.NO_CONTENT) : noSuchKey(bucket, key))));
+  }
+
+  private Route upload(String bucket, String key) {
+    long limit = objects.settings().maxObjectBytes();
+    return extractRequestEntity(
+        entity ->
+            onSuccess(
+                objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes()),
+                stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
+  }
+
+  private Route download(String bucket, String key) {
+    return onSuccess(
+        objects.get(bucket, key),
+        found ->
+            found
+                .map(
+                    d ->
+                        complete(
+                            HttpResponse.create()
+                                .withStatus(StatusCodes.OK)
+                                .addHeader(RawHeader.create("ETag", "\"" + d.entry().sha256() + "\""))
+                                .addHeader(RawHeader.create("x-cess-sha256", d.entry().sha256()))
+                                .addHeader(RawHeader.create("x-cess-file-id", d.entry().fileId()))
+                                .withEntity(
+                                    HttpEntities.create(
+                                        ContentTypes.APPLICATION_OCTET_STREAM, d.entry().sizeBytes(), d.content()))))
+                .orElseGet(() -> noSuchKey(bucket, key)));
+  }
+
+  private Route list(String bucket) {
+    return parameterOptional(
+        "prefix",
+        prefix ->
+            parameterOptional(
+                "max-keys",
+                max -> {
+                  int maxKeys;
+                  try {
+                    maxKeys = max.map(Integer::parseInt).orElse(Bucket.MAX_LIST);
+                  } catch (NumberFormatException e) {
+                    return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument", "max-keys must be an integer");
+                  }
+                  if (maxKeys < 0 || maxKeys > Bucket.MAX_LIST) {
+                    return ApiErrors.complete(
+                        StatusCodes.BAD_REQUEST, "InvalidArgument", "max-keys must be 0.." + Bucket.MAX_LIST);
+                  }
+                  String p = prefix.orElse("");
+                  return onSuccess(
+                      objects.list(bucket, p, maxKeys),
+                      listing ->
+                          completeOK(
+                              new ObjectListingView(
+                                  bucket,
+                                  p,
+                                  listing.objects().stream().map(o -> view(o.key(), o.entry())).toList(),
+                                  listing.truncated()),
+                              Json.marshaller()));
+                }));
+  }
+
+  private static ObjectView view(String key, ObjectEntry e) {
+    return new ObjectView(key, e.fileId(), e.sizeBytes(), e.sha256(), e.storedAt().toString());
+  }
+
+  private static Route validBucket(String bucket, java.util.function.Supplier<Route> inner) {
+    Optional<String> problem = ObjectNames.bucketProblem(bucket);
+    return problem.map(p -> ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidBucketName", p)).orElseGet(inner);
+  }
+
+  private static Route withKey(String bucket, String encodedKey, BiFunction<String, String, Route> inner) {
+    return validBucket(
+        bucket,
+        () -> {
+          String key;
+          try {
+            key = PathCodec.decode(encodedKey);
+          } catch (IllegalArgumentException e) {
+            return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidKey", e.getMessage());
+          }
+          return ObjectNames.keyProblem(key)
+              .map(p -> ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidKey", p))
+              .orElseGet(() -> inner.apply(bucket, key));
+        });
+  }
+
+  private static Route noSuchKey(String bucket, String key) {
+    return ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchKey", "no object " + key + " in bucket " + bucket);
+  }
+}
