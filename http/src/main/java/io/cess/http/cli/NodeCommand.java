@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class NodeCommand {
 
-  static final Set<String> OPTIONS =
+  public static final Set<String> OPTIONS =
       Set.of("name", "roles", "region", "host", "http-port", "akka-port", "data-dir", "miners", "capacity", "join", "home", "config");
 
   private NodeCommand() {}
@@ -50,7 +50,7 @@ public final class NodeCommand {
     return system;
   }
 
-  static Config nodeConfig(CliArgs args, LocalHome home) {
+  public static Config nodeConfig(CliArgs args, LocalHome home) {
     String name = args.get("name");
     if (name == null) {
       throw new IllegalArgumentException("--name is required (the node's stable name, e.g. node4)");

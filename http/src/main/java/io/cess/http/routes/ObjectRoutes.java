@@ -42,7 +42,10 @@ public final class ObjectRoutes {
                 pathEnd(() -> get(() -> validBucket(bucket, () -> list(bucket)))),
                 pathPrefix(
                     PathMatchers.remaining(),
-                    encodedKey -> withKey(bucket, encodedKey, this::objectRoute))));
+                    normalizedKey ->
+                        optionalHeaderValueByName(
+                            "Raw-Request-URI",
+                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), this::objectRoute)))));
   }
 
   private Route objectRoute(String bucket, String key) {
@@ -79,8 +82,10 @@ public final class ObjectRoutes {
                                 .addHeader(RawHeader.create("x-cess-sha256", d.entry().sha256()))
                                 .addHeader(RawHeader.create("x-cess-file-id", d.entry().fileId()))
                                 .withEntity(
-                                    HttpEntities.create(
-                                        ContentTypes.APPLICATION_OCTET_STREAM, d.entry().sizeBytes(), d.content()))))
+                                    d.entry().sizeBytes() == 0
+                                        ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
+                                        : HttpEntities.create(
+                                            ContentTypes.APPLICATION_OCTET_STREAM, d.entry().sizeBytes(), d.content()))))
                 .orElseGet(() -> noSuchKey(bucket, key)));
   }
 
@@ -119,6 +124,29 @@ public final class ObjectRoutes {
     return new ObjectView(key, e.fileId(), e.sizeBytes(), e.sha256(), e.storedAt().toString());
   }
 
+  /**
+   * The key exactly as the client sent it: akka-http removes dot segments while parsing the URI,
+   * which would silently store "a/../b" as "b"; the raw request line keeps them so they can be
+   * refused. Null when the raw path does not have the expected shape.
+   */
+  static String rawKey(String bucket, String rawUri) {
+    if (rawUri == null) {
+      return null;
+    }
+    String path = rawUri;
+    int scheme = path.indexOf("://");
+    if (scheme >= 0) {
+      int slash = path.indexOf('/', scheme + 3);
+      path = slash < 0 ? "/" : path.substring(slash);
+    }
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      path = path.substring(0, query);
+    }
+    String prefix = "/v1/buckets/" + bucket + "/objects/";
+    return path.startsWith(prefix) ? path.substring(prefix.length()) : null;
+  }
+
   private static Route validBucket(String bucket, java.util.function.Supplier<Route> inner) {
     Optional<String> problem = ObjectNames.bucketProblem(bucket);
     return problem.map(p -> ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidBucketName", p)).orElseGet(inner);
@@ -128,6 +156,10 @@ public final class ObjectRoutes {
     return validBucket(
         bucket,
         () -> {
+          if (encodedKey == null) {
+            return ApiErrors.complete(
+                StatusCodes.BAD_REQUEST, "InvalidKey", "object key must not contain '.' or '..' path segments");
+          }
           String key;
           try {
             key = PathCodec.decode(encodedKey);

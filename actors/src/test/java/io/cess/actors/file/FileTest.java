@@ -1,0 +1,211 @@
+package io.cess.actors.file;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import io.cess.actors.UnitTestConfig;
+import io.cess.actors.file.File.Command;
+import io.cess.actors.file.File.Event;
+import io.cess.actors.file.File.FileDeleted;
+import io.cess.actors.file.File.FileStored;
+import io.cess.actors.file.File.GetManifest;
+import io.cess.actors.file.File.ManifestLookup;
+import io.cess.actors.file.File.RecordUpload;
+import io.cess.actors.file.File.ReferenceAdded;
+import io.cess.actors.file.File.ReferenceReleased;
+import io.cess.actors.file.File.ReleaseReference;
+import io.cess.actors.file.File.Released;
+import io.cess.actors.file.File.State;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.Before;
+import org.junit.ClassRule;
+import org.junit.Test;
+
+public class FileTest {
+
+  @ClassRule
+  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+
+  private static final String CONTENT = "the quick brown fox jumps over the lazy dog";
+  private static final Manifest FIRST_UPLOAD =
+      SampleManifests.of(CONTENT, 16, "first", Instant.parse("2024-01-01T10:00:00.123456Z"));
+  /** The same content uploaded later and placed elsewhere: same id, different manifest. */
+  private static final Manifest SECOND_UPLOAD =
+      SampleManifests.of(CONTENT, 16, "second", Instant.parse("2024-02-01T10:00:00Z"));
+
+  private EventSourcedBehaviorTestKit<Command, Event, State> file;
+
+  @Before
+  public void freshJournal() {
+    file =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), File.create(FIRST_UPLOAD.fileId()), UnitTestConfig.strictSerialization());
+    file.clear();
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> upload(
+      Manifest manifest, String reference) {
+    return file.runCommand(replyTo -> new RecordUpload(manifest, reference, replyTo));
+  }
+
+  private CommandResultWithReply<Command, Event, State, Released> release(String reference) {
+    return file.runCommand(replyTo -> new ReleaseReference(reference, replyTo));
+  }
+
+  private Manifest lookup() {
+    CommandResultWithReply<Command, Event, State, ManifestLookup> r = file.runCommand(GetManifest::new);
+    assertTrue(r.hasNoEvents());
+    return r.reply().manifest();
+  }
+
+  private static Manifest success(StatusReply<Manifest> reply) {
+    assertTrue("expected success, got " + reply, reply.isSuccess());
+    return reply.getValue();
+  }
+
+  @Test
+  public void fixturesDescribeTheSameContentDifferently() {
+    assertEquals(FIRST_UPLOAD.fileId(), SECOND_UPLOAD.fileId());
+    assertNotEquals(FIRST_UPLOAD, SECOND_UPLOAD);
+    assertEquals(3, FIRST_UPLOAD.segments().size());
+  }
+
+  @Test
+  public void anEmptyFileHasNoManifest() {
+    assertNull(lookup());
+    assertEquals("empty", file.getState().status());
+  }
+
+  @Test
+  public void theFirstUploadStoresTheManifest() {
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(FIRST_UPLOAD, "photos/cat.jpg");
+    assertEquals(FIRST_UPLOAD, success(r.reply()));
+    assertEquals(new FileStored(FIRST_UPLOAD, "photos/cat.jpg"), r.event());
+    assertEquals(new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("photos/cat.jpg"))), r.state());
+    assertEquals(FIRST_UPLOAD, lookup());
+  }
+
+  @Test
+  public void aSecondUploadOfTheSameContentOnlyAddsAReference() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "backup/cat.jpg");
+    assertEquals("dedup: the caller learns where the bytes already are", FIRST_UPLOAD, success(r.reply()));
+    assertEquals(new ReferenceAdded("backup/cat.jpg"), r.event());
+    assertEquals(new TreeSet<>(Set.of("photos/cat.jpg", "backup/cat.jpg")), r.state().references());
+    assertEquals(FIRST_UPLOAD, r.state().manifest());
+  }
+
+  @Test
+  public void uploadingAgainUnderAKnownReferenceChangesNothing() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "photos/cat.jpg");
+    assertEquals(FIRST_UPLOAD, success(r.reply()));
+    assertTrue(r.hasNoEvents());
+    assertEquals(Set.of("photos/cat.jpg"), r.state().references());
+  }
+
+  @Test
+  public void aManifestOfOtherContentIsRejected() {
+    Manifest other = SampleManifests.of("other content", 16, "first", Instant.parse("2024-01-01T10:00:00Z"));
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(other, "photos/dog.jpg");
+    assertTrue(r.reply().isError());
+    assertEquals(
+        "manifest of " + other.fileId() + " sent to file " + FIRST_UPLOAD.fileId(),
+        r.reply().getError().getMessage());
+    assertTrue(r.hasNoEvents());
+    assertEquals("empty", r.state().status());
+
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> whileStored = upload(other, "photos/dog.jpg");
+    assertTrue(whileStored.reply().isError());
+    assertTrue(whileStored.hasNoEvents());
+    assertEquals(Set.of("photos/cat.jpg"), whileStored.state().references());
+  }
+
+  @Test
+  public void releasingOneOfTwoReferencesKeepsTheFile() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    upload(SECOND_UPLOAD, "backup/cat.jpg");
+    CommandResultWithReply<Command, Event, State, Released> r = release("photos/cat.jpg");
+    assertEquals(new Released(false, null), r.reply());
+    assertEquals(new ReferenceReleased("photos/cat.jpg"), r.event());
+    assertEquals(new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
+    assertEquals(FIRST_UPLOAD, lookup());
+  }
+
+  @Test
+  public void releasingTheLastReferenceDeletesTheFile() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    upload(SECOND_UPLOAD, "backup/cat.jpg");
+    release("photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, Released> r = release("backup/cat.jpg");
+    assertEquals("the caller removes the shards this manifest names", new Released(true, FIRST_UPLOAD), r.reply());
+    assertEquals(
+        List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())), r.events());
+    assertEquals(new State("deleted", null, new TreeSet<>()), r.state());
+    assertNull(lookup());
+  }
+
+  @Test
+  public void releasingAnUnknownReferenceChangesNothing() {
+    CommandResultWithReply<Command, Event, State, Released> whileEmpty = release("photos/cat.jpg");
+    assertEquals(new Released(false, null), whileEmpty.reply());
+    assertTrue(whileEmpty.hasNoEvents());
+
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, Released> r = release("photos/dog.jpg");
+    assertEquals(new Released(false, null), r.reply());
+    assertTrue(r.hasNoEvents());
+    assertEquals(FIRST_UPLOAD, lookup());
+
+    release("photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, Released> afterDelete = release("photos/cat.jpg");
+    assertEquals(new Released(false, null), afterDelete.reply());
+    assertTrue(afterDelete.hasNoEvents());
+  }
+
+  @Test
+  public void deletedContentCanBeStoredAgain() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    release("photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "again/cat.jpg");
+    assertEquals("a new upload after deletion is stored afresh", SECOND_UPLOAD, success(r.reply()));
+    assertEquals(new FileStored(SECOND_UPLOAD, "again/cat.jpg"), r.event());
+    assertEquals(Set.of("again/cat.jpg"), r.state().references());
+    assertEquals(SECOND_UPLOAD, lookup());
+  }
+
+  @Test
+  public void restartRecoversManifestAndReferences() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    upload(SECOND_UPLOAD, "backup/cat.jpg");
+    upload(SECOND_UPLOAD, "third/cat.jpg");
+    State before = release("photos/cat.jpg").state();
+
+    State recovered = file.restart().state();
+    assertEquals(before, recovered);
+    assertEquals(FIRST_UPLOAD, recovered.manifest());
+    assertEquals(Set.of("backup/cat.jpg", "third/cat.jpg"), recovered.references());
+    assertEquals(FIRST_UPLOAD, lookup());
+  }
+
+  @Test
+  public void restartRecoversADeletedFile() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    release("photos/cat.jpg");
+    assertEquals("deleted", file.restart().state().status());
+    assertNull(lookup());
+    assertFalse(file.getState().stored());
+  }
+}

@@ -1,0 +1,140 @@
+package io.cess.http.it;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cess.actors.Guardian;
+import io.cess.actors.NodeSettings;
+import io.cess.actors.gateway.GatewaySettings;
+import io.cess.http.HttpServer;
+import io.cess.http.cli.CliArgs;
+import io.cess.http.cli.LocalHome;
+import io.cess.http.cli.NodeCommand;
+import io.cess.persistence.cassandra.CassandraSchema;
+import io.cess.persistence.cassandra.CassandraSettings;
+import io.cess.persistence.cassandra.ManagedCassandra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several CESS nodes as actor systems in this JVM, each with its own ports, data directory and
+ * HTTP server, joined into one cluster and journaling to the real (managed) Cassandra.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  public static final int BASE_HTTP_PORT = 18181;
+  public static final int BASE_AKKA_PORT = 25621;
+
+  private final LocalHome home;
+  private final Map<String, ActorSystem<Void>> systems = new LinkedHashMap<>();
+  private final List<String> seeds = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Map<String, String> overrides;
+
+  public TestCluster(Path workDir, int seedCount, Map<String, String> overrides) {
+    this.home = new LocalHome(workDir);
+    this.overrides = overrides;
+    for (int i = 1; i <= seedCount; i++) {
+      seeds.add("127.0.0.1:" + (BASE_AKKA_PORT + i - 1));
+    }
+  }
+
+  /** Starts (or reuses) the managed Cassandra shared by all integration tests, with the schema. */
+  public static CassandraSettings ensureCassandra(Path workDir) {
+    CassandraSettings settings = CassandraSettings.fromConfig(ConfigFactory.load());
+    ManagedCassandra.ensureRunning(settings, new LocalHome(workDir).cassandra(), msg -> System.out.println("cassandra: " + msg));
+    CassandraSchema.create(settings);
+    return settings;
+  }
+
+  public static Path workDir() {
+    return Path.of(System.getProperty("cess.it.work-dir", "target/it")).toAbsolutePath();
+  }
+
+  public String url(int index) {
+    return "http://127.0.0.1:" + (BASE_HTTP_PORT + index - 1);
+  }
+
+  public Path dataDir(String name) {
+    return home.dataDir(name);
+  }
+
+  /** Starts node {@code nodeN} (storage + gateway, 2 miners) and waits until it is ready. */
+  public void start(int index) {
+    String name = "node" + index;
+    List<String> argv = List.of(
+        "--name", name,
+        "--roles", "storage,gateway",
+        "--region", "zone-" + index,
+        "--http-port", Integer.toString(BASE_HTTP_PORT + index - 1),
+        "--akka-port", Integer.toString(BASE_AKKA_PORT + index - 1),
+        "--miners", "2",
+        "--capacity", "2GiB",
+        "--join", String.join(",", seeds),
+        "--home", home.root().toString());
+    Config config = ConfigFactory.parseMap(overrides)
+        .withFallback(NodeCommand.nodeConfig(new CliArgs(argv, NodeCommand.OPTIONS), home))
+        .resolve();
+    NodeSettings node = NodeSettings.fromConfig(config);
+    GatewaySettings gateway = GatewaySettings.fromConfig(config);
+    ActorSystem<Void> system = ActorSystem.create(
+        Guardian.create(node, gateway, (sys, services) -> HttpServer.start(sys, services, gateway)), "cess", config);
+    systems.put(name, system);
+    awaitReady(url(index), Duration.ofSeconds(90));
+  }
+
+  /** Leaves the cluster gracefully and terminates the node's actor system. */
+  public void stop(int index) throws Exception {
+    ActorSystem<Void> system = systems.remove("node" + index);
+    if (system != null) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  public void awaitReady(String url, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = http.send(
+            HttpRequest.newBuilder(URI.create(url + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+        last = r.body();
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(url + " not ready within " + timeout + ": " + last);
+  }
+
+  @Override
+  public void close() throws Exception {
+    List<Integer> indexes = new ArrayList<>();
+    for (String name : systems.keySet()) {
+      indexes.add(Integer.parseInt(name.substring(4)));
+    }
+    java.util.Collections.reverse(indexes);
+    for (int i : indexes) {
+      stop(i);
+    }
+  }
+}
