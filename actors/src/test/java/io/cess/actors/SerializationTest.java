@@ -35,13 +35,14 @@ import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
- * Every message, event, snapshot and reply of the entities goes through jackson-cbor and comes
- * back equal. A new record without a sample here fails {@link #everyRecordOfTheEntitiesHasASample}.
+ * Every message, event, snapshot and reply of the entities goes through jackson-cbor and comes back
+ * equal. A new record without a sample here fails {@link #everyRecordOfTheEntitiesHasASample}.
  */
 public class SerializationTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
   private static final Instant AT = Instant.parse("2024-05-06T07:08:09.123456789Z");
 
@@ -60,13 +61,17 @@ public class SerializationTest {
   private static void roundTrip(List<Object> messages) {
     Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
     for (Object m : messages) {
-      assertTrue(m.getClass() + " must be bound to jackson-cbor", ser.findSerializerFor(m) instanceof JacksonCborSerializer);
+      assertTrue(
+          m.getClass() + " must be bound to jackson-cbor",
+          ser.findSerializerFor(m) instanceof JacksonCborSerializer);
       serialization.verifySerialization(m, true);
     }
   }
 
-  private static final Manifest MANIFEST = SampleManifests.of("some content to cut up", 8, "ser", AT);
-  private static final ObjectEntry ENTRY = new ObjectEntry(MANIFEST.fileId(), MANIFEST.sizeBytes(), MANIFEST.sha256(), AT);
+  private static final Manifest MANIFEST =
+      SampleManifests.of("some content to cut up", 8, "ser", AT);
+  private static final ObjectEntry ENTRY =
+      new ObjectEntry(MANIFEST.fileId(), MANIFEST.sizeBytes(), MANIFEST.sha256(), AT);
 
   private static List<Object> manifestSamples() {
     return List.of(
@@ -97,7 +102,8 @@ public class SerializationTest {
         new StorageNode.NodeDetails("node1", "new", null, List.of()),
         new StorageNode.NodeJoined(info, AT),
         new StorageNode.NodeLeft("shutdown", AT),
-        new StorageNode.State("up", info, List.of(joined, new StorageNode.Membership("left", "bye", AT))),
+        new StorageNode.State(
+            "up", info, List.of(joined, new StorageNode.Membership("left", "bye", AT))),
         new StorageNode.State("new", null, List.of()));
   }
 
@@ -185,7 +191,12 @@ public class SerializationTest {
             .filter(c -> CborSerializable.class.isAssignableFrom(c) && !c.isInterface())
             .collect(Collectors.toSet());
     Set<Class<?>> sampled =
-        Stream.of(manifestSamples(), storageNodeSamples(), minerSamples(), fileSamples(), bucketSamples())
+        Stream.of(
+                manifestSamples(),
+                storageNodeSamples(),
+                minerSamples(),
+                fileSamples(),
+                bucketSamples())
             .flatMap(List::stream)
             .map(Object::getClass)
             .collect(Collectors.toSet());
@@ -199,19 +210,22 @@ public class SerializationTest {
   public void fileStatusRepliesCarryTheManifest() {
     // StatusReply is Akka's own type; the manifest inside it is serialized with jackson-cbor.
     serialization.verifySerialization(StatusReply.success(MANIFEST), true);
-    StatusReply<?> error = serialization.verifySerialization(StatusReply.error("manifest of x sent to file y"), false);
+    StatusReply<?> error =
+        serialization.verifySerialization(StatusReply.error("manifest of x sent to file y"), false);
     assertEquals("manifest of x sent to file y", error.getError().getMessage());
   }
 
   @Test
   public void stateCollectionsKeepTheirSortedTypes() {
     File.State file =
-        serialization.verifySerialization(new File.State("stored", MANIFEST, new TreeSet<>(Set.of("z", "a"))), true);
+        serialization.verifySerialization(
+            new File.State("stored", MANIFEST, new TreeSet<>(Set.of("z", "a"))), true);
     assertEquals(TreeSet.class, file.references().getClass());
     assertEquals(List.of("a", "z"), List.copyOf(file.references()));
-    Bucket.State bucket = serialization.verifySerialization(new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY))), true);
+    Bucket.State bucket =
+        serialization.verifySerialization(
+            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY))), true);
     assertEquals(TreeMap.class, bucket.objects().getClass());
     assertEquals("a", bucket.objects().firstKey());
   }
-
 }

@@ -23,7 +23,10 @@ public class DataSizeTest {
     String[] letters = {"k", "m", "g", "t"};
     for (int i = 0; i < letters.length; i++) {
       String l = letters[i];
-      for (String unit : new String[] {l, l + "b", l + "i", l + "ib", l.toUpperCase() + "iB", l.toUpperCase() + "B"}) {
+      for (String unit :
+          new String[] {
+            l, l + "b", l + "i", l + "ib", l.toUpperCase() + "iB", l.toUpperCase() + "B"
+          }) {
         assertEquals(unit, 3 * multipliers[i], DataSize.parseBytes("3" + unit));
         assertEquals(unit, 3 * multipliers[i], DataSize.parseBytes("3 " + unit));
       }
@@ -34,7 +37,8 @@ public class DataSizeTest {
 
   @Test
   public void rejectsWhatIsNotASize() {
-    for (String bad : new String[] {"", " ", "abc", "-1", "1.5GiB", "GiB", "10 PiB", "5ib", "1kk", "1 0"}) {
+    for (String bad :
+        new String[] {"", " ", "abc", "-1", "1.5GiB", "GiB", "10 PiB", "5ib", "1kk", "1 0"}) {
       IllegalArgumentException e =
           assertThrows(bad, IllegalArgumentException.class, () -> DataSize.parseBytes(bad));
       assertEquals("not a size: '" + bad + "' (examples: 4096, 512MiB, 10GiB)", e.getMessage());

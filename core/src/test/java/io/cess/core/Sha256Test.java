@@ -39,7 +39,8 @@ public class Sha256Test {
       d.update(data, split, data.length - split);
       String incremental = Sha256.hex(d);
       assertEquals(Sha256.hex(data), incremental);
-      assertTrue("hex output must be a valid fingerprint: " + incremental, Sha256.isHex(incremental));
+      assertTrue(
+          "hex output must be a valid fingerprint: " + incremental, Sha256.isHex(incremental));
     }
   }
 

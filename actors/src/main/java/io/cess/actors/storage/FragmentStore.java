@@ -132,10 +132,17 @@ public final class FragmentStore {
         ch.force(true);
       }
       Files.createDirectories(target.getParent());
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IllegalStateException("fragment directory does not support atomic rename", e);
+      synchronized (m) {
+        if (Files.exists(target)) {
+          // A concurrent write of the same fragment got there first: keep its file and count
+          // the bytes once (the rename would silently replace it and count them twice).
+          return;
+        }
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IllegalStateException("fragment directory does not support atomic rename", e);
+        }
       }
       fsyncDirectory(target.getParent());
       stored = true;

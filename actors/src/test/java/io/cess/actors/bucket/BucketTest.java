@@ -37,7 +37,8 @@ import org.junit.Test;
 public class BucketTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
   private EventSourcedBehaviorTestKit<Command, Event, State> bucket;
 
@@ -58,7 +59,8 @@ public class BucketTest {
         Instant.parse("2024-03-01T12:00:00Z").plusSeconds(content.length()));
   }
 
-  private CommandResultWithReply<Command, Event, State, ObjectReplaced> put(String key, ObjectEntry entry) {
+  private CommandResultWithReply<Command, Event, State, ObjectReplaced> put(
+      String key, ObjectEntry entry) {
     return bucket.runCommand(replyTo -> new PutObject(key, entry, replyTo));
   }
 
@@ -219,7 +221,8 @@ public class BucketTest {
             }
           }
           ObjectListing listing = list(prefix, maxKeys);
-          assertEquals("op " + op, matching.subList(0, Math.min(maxKeys, matching.size())), keys(listing));
+          assertEquals(
+              "op " + op, matching.subList(0, Math.min(maxKeys, matching.size())), keys(listing));
           assertEquals("op " + op, matching.size() > maxKeys, listing.truncated());
         }
       }

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
@@ -35,11 +34,13 @@ import org.junit.Test;
 public class FileTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
   private static final String CONTENT = "the quick brown fox jumps over the lazy dog";
   private static final Manifest FIRST_UPLOAD =
       SampleManifests.of(CONTENT, 16, "first", Instant.parse("2024-01-01T10:00:00.123456Z"));
+
   /** The same content uploaded later and placed elsewhere: same id, different manifest. */
   private static final Manifest SECOND_UPLOAD =
       SampleManifests.of(CONTENT, 16, "second", Instant.parse("2024-02-01T10:00:00Z"));
@@ -50,7 +51,9 @@ public class FileTest {
   public void freshJournal() {
     file =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), File.create(FIRST_UPLOAD.fileId()), UnitTestConfig.strictSerialization());
+            testKit.system(),
+            File.create(FIRST_UPLOAD.fileId()),
+            UnitTestConfig.strictSerialization());
     file.clear();
   }
 
@@ -64,7 +67,8 @@ public class FileTest {
   }
 
   private Manifest lookup() {
-    CommandResultWithReply<Command, Event, State, ManifestLookup> r = file.runCommand(GetManifest::new);
+    CommandResultWithReply<Command, Event, State, ManifestLookup> r =
+        file.runCommand(GetManifest::new);
     assertTrue(r.hasNoEvents());
     return r.reply().manifest();
   }
@@ -89,18 +93,22 @@ public class FileTest {
 
   @Test
   public void theFirstUploadStoresTheManifest() {
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(FIRST_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        upload(FIRST_UPLOAD, "photos/cat.jpg");
     assertEquals(FIRST_UPLOAD, success(r.reply()));
     assertEquals(new FileStored(FIRST_UPLOAD, "photos/cat.jpg"), r.event());
-    assertEquals(new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("photos/cat.jpg"))), r.state());
+    assertEquals(
+        new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("photos/cat.jpg"))), r.state());
     assertEquals(FIRST_UPLOAD, lookup());
   }
 
   @Test
   public void aSecondUploadOfTheSameContentOnlyAddsAReference() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "backup/cat.jpg");
-    assertEquals("dedup: the caller learns where the bytes already are", FIRST_UPLOAD, success(r.reply()));
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        upload(SECOND_UPLOAD, "backup/cat.jpg");
+    assertEquals(
+        "dedup: the caller learns where the bytes already are", FIRST_UPLOAD, success(r.reply()));
     assertEquals(new ReferenceAdded("backup/cat.jpg"), r.event());
     assertEquals(new TreeSet<>(Set.of("photos/cat.jpg", "backup/cat.jpg")), r.state().references());
     assertEquals(FIRST_UPLOAD, r.state().manifest());
@@ -109,7 +117,8 @@ public class FileTest {
   @Test
   public void uploadingAgainUnderAKnownReferenceChangesNothing() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        upload(SECOND_UPLOAD, "photos/cat.jpg");
     assertEquals(FIRST_UPLOAD, success(r.reply()));
     assertTrue(r.hasNoEvents());
     assertEquals(Set.of("photos/cat.jpg"), r.state().references());
@@ -117,8 +126,10 @@ public class FileTest {
 
   @Test
   public void aManifestOfOtherContentIsRejected() {
-    Manifest other = SampleManifests.of("other content", 16, "first", Instant.parse("2024-01-01T10:00:00Z"));
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(other, "photos/dog.jpg");
+    Manifest other =
+        SampleManifests.of("other content", 16, "first", Instant.parse("2024-01-01T10:00:00Z"));
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        upload(other, "photos/dog.jpg");
     assertTrue(r.reply().isError());
     assertEquals(
         "manifest of " + other.fileId() + " sent to file " + FIRST_UPLOAD.fileId(),
@@ -127,7 +138,8 @@ public class FileTest {
     assertEquals("empty", r.state().status());
 
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> whileStored = upload(other, "photos/dog.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> whileStored =
+        upload(other, "photos/dog.jpg");
     assertTrue(whileStored.reply().isError());
     assertTrue(whileStored.hasNoEvents());
     assertEquals(Set.of("photos/cat.jpg"), whileStored.state().references());
@@ -140,7 +152,8 @@ public class FileTest {
     CommandResultWithReply<Command, Event, State, Released> r = release("photos/cat.jpg");
     assertEquals(new Released(false, null), r.reply());
     assertEquals(new ReferenceReleased("photos/cat.jpg"), r.event());
-    assertEquals(new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
+    assertEquals(
+        new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
     assertEquals(FIRST_UPLOAD, lookup());
   }
 
@@ -150,9 +163,13 @@ public class FileTest {
     upload(SECOND_UPLOAD, "backup/cat.jpg");
     release("photos/cat.jpg");
     CommandResultWithReply<Command, Event, State, Released> r = release("backup/cat.jpg");
-    assertEquals("the caller removes the shards this manifest names", new Released(true, FIRST_UPLOAD), r.reply());
     assertEquals(
-        List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())), r.events());
+        "the caller removes the shards this manifest names",
+        new Released(true, FIRST_UPLOAD),
+        r.reply());
+    assertEquals(
+        List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())),
+        r.events());
     assertEquals(new State("deleted", null, new TreeSet<>()), r.state());
     assertNull(lookup());
   }
@@ -179,7 +196,8 @@ public class FileTest {
   public void deletedContentCanBeStoredAgain() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
     release("photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r = upload(SECOND_UPLOAD, "again/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        upload(SECOND_UPLOAD, "again/cat.jpg");
     assertEquals("a new upload after deletion is stored afresh", SECOND_UPLOAD, success(r.reply()));
     assertEquals(new FileStored(SECOND_UPLOAD, "again/cat.jpg"), r.event());
     assertEquals(Set.of("again/cat.jpg"), r.state().references());

@@ -15,7 +15,8 @@ public final class SampleManifests {
    * The manifest of {@code content} cut into segments of {@code segmentSizeBytes}, each segment
    * held by miners {@code m1} on {@code node1} and {@code m2} on {@code node2} of {@code holders}.
    */
-  public static Manifest of(String content, int segmentSizeBytes, String holders, Instant createdAt) {
+  public static Manifest of(
+      String content, int segmentSizeBytes, String holders, Instant createdAt) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     List<Manifest.Segment> segments = new ArrayList<>();
     List<String> hashes = new ArrayList<>();

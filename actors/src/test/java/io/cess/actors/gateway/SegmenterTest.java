@@ -22,9 +22,11 @@ import org.junit.Test;
 public class SegmenterTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
-  private static List<ByteString> segment(List<ByteString> chunks, int segmentSizeBytes) throws Exception {
+  private static List<ByteString> segment(List<ByteString> chunks, int segmentSizeBytes)
+      throws Exception {
     return Source.from(chunks)
         .via(Flow.fromGraph(new Segmenter(segmentSizeBytes)))
         .runWith(Sink.seq(), testKit.system())
@@ -50,7 +52,8 @@ public class SegmenterTest {
     return b.result();
   }
 
-  private static void assertSegmentation(String context, List<ByteString> chunks, int size, List<ByteString> segments) {
+  private static void assertSegmentation(
+      String context, List<ByteString> chunks, int size, List<ByteString> segments) {
     ByteString input = concat(chunks);
     assertEquals(context + ": segment count", (input.size() + size - 1) / size, segments.size());
     for (int i = 0; i < segments.size(); i++) {
@@ -89,7 +92,8 @@ public class SegmenterTest {
   public void inputOfExactMultipleEndsWithAFullSegment() throws Exception {
     byte[] data = new byte[300];
     new Random(42).nextBytes(data);
-    List<ByteString> chunks = List.of(ByteString.fromArray(data, 0, 7), ByteString.fromArray(data, 7, 293));
+    List<ByteString> chunks =
+        List.of(ByteString.fromArray(data, 0, 7), ByteString.fromArray(data, 7, 293));
     List<ByteString> segments = segment(chunks, 100);
     assertEquals(3, segments.size());
     for (ByteString s : segments) {
@@ -100,14 +104,17 @@ public class SegmenterTest {
 
   @Test
   public void inputSmallerThanASegmentIsOneSegment() throws Exception {
-    List<ByteString> segments = segment(List.of(ByteString.fromString("abc"), ByteString.fromString("de")), 1 << 20);
+    List<ByteString> segments =
+        segment(List.of(ByteString.fromString("abc"), ByteString.fromString("de")), 1 << 20);
     assertEquals(List.of(ByteString.fromString("abcde")), segments);
   }
 
   @Test
   public void emptyInputGivesNoSegments() throws Exception {
     assertEquals(List.of(), segment(List.of(), 16));
-    assertEquals(List.of(), segment(List.of(ByteString.emptyByteString(), ByteString.emptyByteString()), 16));
+    assertEquals(
+        List.of(),
+        segment(List.of(ByteString.emptyByteString(), ByteString.emptyByteString()), 16));
   }
 
   @Test
@@ -117,7 +124,8 @@ public class SegmenterTest {
             java.util.concurrent.ExecutionException.class,
             () ->
                 Source.single(ByteString.fromString("abc"))
-                    .concat(Source.<ByteString>failed(new IllegalStateException("client went away")))
+                    .concat(
+                        Source.<ByteString>failed(new IllegalStateException("client went away")))
                     .via(Flow.fromGraph(new Segmenter(2)))
                     .runWith(Sink.seq(), testKit.system())
                     .toCompletableFuture()

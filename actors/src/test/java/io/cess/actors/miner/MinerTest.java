@@ -24,7 +24,8 @@ import org.junit.Test;
 public class MinerTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
   private static final String MINER_ID = "node1-m1";
 
@@ -63,7 +64,8 @@ public class MinerTest {
 
   @Test
   public void registeringAgainRecordsTheNewDeclarationAndKeepsTheFirstDate() {
-    Instant first = register(new MinerInfo("node1", 4L << 30)).eventOfType(MinerRegistered.class).at();
+    Instant first =
+        register(new MinerInfo("node1", 4L << 30)).eventOfType(MinerRegistered.class).at();
     MinerInfo bigger = new MinerInfo("node1", 6L << 30);
 
     CommandResultWithReply<Command, Event, State, MinerDetails> r = register(bigger);

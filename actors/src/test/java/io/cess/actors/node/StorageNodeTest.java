@@ -2,7 +2,6 @@ package io.cess.actors.node;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
@@ -31,7 +30,8 @@ import org.junit.Test;
 public class StorageNodeTest {
 
   @ClassRule
-  public static final TestKitJunitResource testKit = new TestKitJunitResource(UnitTestConfig.create());
+  public static final TestKitJunitResource testKit =
+      new TestKitJunitResource(UnitTestConfig.create());
 
   private static final String NODE_ID = "node1";
 
@@ -88,7 +88,10 @@ public class StorageNodeTest {
 
     NodeDetails expected =
         new NodeDetails(
-            NODE_ID, "up", info, List.of(new Membership("joined", info.akkaAddress(), joined.at())));
+            NODE_ID,
+            "up",
+            info,
+            List.of(new Membership("joined", info.akkaAddress(), joined.at())));
     assertEquals(expected, r.reply());
     assertEquals(new State("up", info, expected.history()), r.state());
     assertEquals(expected, get());
@@ -158,8 +161,10 @@ public class StorageNodeTest {
   public void historyKeepsOnlyTheMostRecentEntries() {
     int cycles = 40; // 80 events: more than the limit, and past a snapshot (every 50 events)
     for (int i = 0; i < cycles; i++) {
-      register(info("akka://cess@10.0.0." + i + ":25520"));
-      leave("stop " + i);
+      NodeDetails joined = register(info("akka://cess@10.0.0." + i + ":25520")).reply();
+      assertEquals(Math.min(2 * i + 1, StorageNode.HISTORY_LIMIT), joined.history().size());
+      int afterLeave = leave("stop " + i).state().history().size();
+      assertEquals(Math.min(2 * i + 2, StorageNode.HISTORY_LIMIT), afterLeave);
     }
     NodeDetails details = get();
     assertEquals(StorageNode.HISTORY_LIMIT, details.history().size());
@@ -182,6 +187,7 @@ public class StorageNodeTest {
     assertEquals("left", recovered.status());
     assertTrue(
         "a snapshot was taken",
-        node.snapshotTestKit().orElseThrow().persistedInStorage("StorageNode|" + NODE_ID).size() > 0);
+        node.snapshotTestKit().orElseThrow().persistedInStorage("StorageNode|" + NODE_ID).size()
+            > 0);
   }
 }

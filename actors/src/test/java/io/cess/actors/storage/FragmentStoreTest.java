@@ -67,7 +67,11 @@ public class FragmentStoreTest {
   }
 
   private long used(String minerId) {
-    return store.space().stream().filter(s -> s.minerId().equals(minerId)).findFirst().orElseThrow().usedBytes();
+    return store.space().stream()
+        .filter(s -> s.minerId().equals(minerId))
+        .findFirst()
+        .orElseThrow()
+        .usedBytes();
   }
 
   private Path tmpDir(String minerId) {
@@ -88,7 +92,8 @@ public class FragmentStoreTest {
   @Test
   public void aNewStoreIsEmpty() {
     assertEquals(
-        List.of(new MinerSpace(M1, CAPACITY_BYTES, 0), new MinerSpace(M2, CAPACITY_BYTES / 2, 0)), store.space());
+        List.of(new MinerSpace(M1, CAPACITY_BYTES, 0), new MinerSpace(M2, CAPACITY_BYTES / 2, 0)),
+        store.space());
     assertTrue(store.hosts(M1));
     assertFalse(store.hosts("node2-m1"));
     assertTrue(Files.isDirectory(dataDir.resolve("miners").resolve(M2).resolve("fragments")));
@@ -161,7 +166,8 @@ public class FragmentStoreTest {
     byte[] data = randomBytes(10);
     String upper = Sha256.hex(data).toUpperCase();
     assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, upper, data.length, in(data)));
-    assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, "../../etc/passwd", data.length, in(data)));
+    assertRefused(
+        Reason.BAD_CONTENT, () -> store.write(M1, "../../etc/passwd", data.length, in(data)));
     assertRefused(Reason.BAD_CONTENT, () -> store.locate(M1, "abc"));
     assertRefused(Reason.BAD_CONTENT, () -> store.delete(M1, "abc"));
   }
@@ -198,6 +204,35 @@ public class FragmentStoreTest {
   }
 
   @Test
+  public void overlappingWritesOfOneFragmentCountItOnce() throws IOException {
+    byte[] data = randomBytes(1_000);
+    String hash = Sha256.hex(data);
+    // The first write's body, when first read, lets a second write of the same fragment (say, a
+    // retried transfer) run to completion: a deterministic interleaving of two concurrent writes.
+    InputStream first =
+        new ByteArrayInputStream(data) {
+          private boolean overtaken;
+
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            if (!overtaken) {
+              overtaken = true;
+              store.write(M1, hash, data.length, in(data));
+            }
+            return super.read(b, off, len);
+          }
+        };
+    store.write(M1, hash, data.length, first);
+
+    assertArrayEquals(data, Files.readAllBytes(store.locate(M1, hash).orElseThrow()));
+    assertEquals(List.of(), filesUnder(tmpDir(M1)));
+    assertEquals("one file on disk, counted once", 1_000, used(M1));
+    assertEquals(used(M1), open().space().get(0).usedBytes());
+    assertTrue(store.delete(M1, hash));
+    assertEquals(0, used(M1));
+  }
+
+  @Test
   public void deleteFreesTheSpace() {
     String a = write(M1, randomBytes(700));
     String b = write(M1, randomBytes(300));
@@ -229,7 +264,8 @@ public class FragmentStoreTest {
 
     FragmentStore reopened = open();
     assertEquals(
-        List.of(new MinerSpace(M1, CAPACITY_BYTES, 2_000), new MinerSpace(M2, CAPACITY_BYTES / 2, 250)),
+        List.of(
+            new MinerSpace(M1, CAPACITY_BYTES, 2_000), new MinerSpace(M2, CAPACITY_BYTES / 2, 250)),
         reopened.space());
     assertArrayEquals(data, Files.readAllBytes(reopened.locate(M1, hash).orElseThrow()));
   }

@@ -50,7 +50,10 @@ public class ObjectNamesTest {
 
   @Test
   public void refusesBucketNamesWithBadCharactersOrEnds() {
-    for (String bad : new String[] {"My-bucket", "my_bucket", "my bucket", "-abc", "abc-", ".abc", "abc.", "abc/d", "äbc"}) {
+    for (String bad :
+        new String[] {
+          "My-bucket", "my_bucket", "my bucket", "-abc", "abc-", ".abc", "abc.", "abc/d", "äbc"
+        }) {
       assertBucketRefused(bad, "lower-case letters");
     }
   }
@@ -76,7 +79,9 @@ public class ObjectNamesTest {
       boolean expectedOk =
           len >= 3
               && len <= 63
-              && name.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')
+              && name.chars()
+                  .allMatch(
+                      c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')
               && Character.isLetterOrDigit(name.charAt(0))
               && Character.isLetterOrDigit(name.charAt(len - 1))
               && !name.contains("..")
@@ -127,7 +132,8 @@ public class ObjectNamesTest {
 
   @Test
   public void refusesDotSegments() {
-    for (String bad : new String[] {".", "..", "./a", "../a", "a/./b", "a/../b", "a/.", "a/..", "/.."}) {
+    for (String bad :
+        new String[] {".", "..", "./a", "../a", "a/./b", "a/../b", "a/.", "a/..", "/.."}) {
       assertKeyRefused(bad, "path segments");
     }
   }

@@ -46,13 +46,15 @@ public class PlacementTest {
     return excluded;
   }
 
-  private static List<Candidate> usable(List<Candidate> cluster, long sizeBytes, Set<String> excluded) {
+  private static List<Candidate> usable(
+      List<Candidate> cluster, long sizeBytes, Set<String> excluded) {
     return cluster.stream()
         .filter(c -> c.freeBytes() >= sizeBytes && !excluded.contains(c.minerId()))
         .collect(Collectors.toList());
   }
 
-  private static long distinct(List<Candidate> cs, java.util.function.Function<Candidate, String> f) {
+  private static long distinct(
+      List<Candidate> cs, java.util.function.Function<Candidate, String> f) {
     return cs.stream().map(f).distinct().count();
   }
 
@@ -68,7 +70,17 @@ public class PlacementTest {
       long sizeBytes = random.nextInt(800);
       List<Candidate> usable = usable(cluster, sizeBytes, excluded);
       long usableNodes = distinct(usable, Candidate::nodeId);
-      String context = "round " + round + ": " + cluster + " excluded " + excluded + " count " + count + " size " + sizeBytes;
+      String context =
+          "round "
+              + round
+              + ": "
+              + cluster
+              + " excluded "
+              + excluded
+              + " count "
+              + count
+              + " size "
+              + sizeBytes;
 
       if (usableNodes < count) {
         PlacementException e =
@@ -76,14 +88,18 @@ public class PlacementTest {
                 context,
                 PlacementException.class,
                 () -> Placement.choose(cluster, count, sizeBytes, excluded, random));
-        assertTrue(context + ": " + e.getMessage(), e.getMessage().contains("found " + usableNodes));
+        assertTrue(
+            context + ": " + e.getMessage(), e.getMessage().contains("found " + usableNodes));
         failures++;
         continue;
       }
       List<Candidate> chosen = Placement.choose(cluster, count, sizeBytes, excluded, random);
       successes++;
       assertEquals(context, count, chosen.size());
-      assertEquals(context + " -> " + chosen + ": distinct nodes", count, distinct(chosen, Candidate::nodeId));
+      assertEquals(
+          context + " -> " + chosen + ": distinct nodes",
+          count,
+          distinct(chosen, Candidate::nodeId));
       for (Candidate c : chosen) {
         assertTrue(context + " -> " + c + ": from the cluster", cluster.contains(c));
         assertTrue(context + " -> " + c + ": enough room", c.freeBytes() >= sizeBytes);
@@ -96,7 +112,9 @@ public class PlacementTest {
           Math.min(count, usableRegions),
           distinct(chosen, Candidate::region));
     }
-    assertTrue("the generator must exercise both outcomes", successes > ROUNDS / 4 && failures > ROUNDS / 10);
+    assertTrue(
+        "the generator must exercise both outcomes",
+        successes > ROUNDS / 4 && failures > ROUNDS / 10);
   }
 
   @Test
@@ -140,7 +158,8 @@ public class PlacementTest {
             new Candidate("a3", "n1", "asia", 100));
     PlacementException e =
         assertThrows(
-            PlacementException.class, () -> Placement.choose(cluster, 2, 10, Set.of(), new Random(42)));
+            PlacementException.class,
+            () -> Placement.choose(cluster, 2, 10, Set.of(), new Random(42)));
     assertEquals("need 2 miners on distinct nodes with 10 bytes free, found 1", e.getMessage());
   }
 
@@ -155,7 +174,8 @@ public class PlacementTest {
         PlacementException.class,
         () -> Placement.choose(cluster, 2, 10, Set.of("c"), new Random(42)));
     List<Candidate> chosen = Placement.choose(cluster, 2, 10, Set.of("b"), new Random(42));
-    assertEquals(Set.of("a", "c"), chosen.stream().map(Candidate::minerId).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of("a", "c"), chosen.stream().map(Candidate::minerId).collect(Collectors.toSet()));
   }
 
   @Test
@@ -184,8 +204,10 @@ public class PlacementTest {
 
   @Test
   public void minersWithNoFreeSpaceStillGetAMinimalWeight() {
-    // With a shard of size zero, a miner at zero free space is eligible; it must not break the draw.
-    List<Candidate> cluster = List.of(new Candidate("empty", "n1", "eu", 0), new Candidate("other", "n2", "eu", 0));
+    // With a shard of size zero, a miner at zero free space is eligible; it must not break the
+    // draw.
+    List<Candidate> cluster =
+        List.of(new Candidate("empty", "n1", "eu", 0), new Candidate("other", "n2", "eu", 0));
     Random random = new Random(42);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 100; i++) {

@@ -68,7 +68,8 @@ public final class UpCommand {
           "--miners", args.get("miners", "2"),
           "--capacity", args.get("capacity", "8GiB"),
           "--join", String.join(",", seeds),
-          "--home", home.root().toString());
+          "--home", home.root().toString(),
+          "--config", localOverlay().toString());
       started.put(name, launch(home, name, nodeArgs));
       System.out.println(name + ": starting (log " + home.log(name) + ")");
     }
@@ -83,8 +84,13 @@ public final class UpCommand {
     return 0;
   }
 
+  /** cluster-config/local.conf: the overlay for a cluster on one machine. */
+  public static Path localOverlay() {
+    return Path.of(System.getProperty(CassandraLayout.CLUSTER_CONFIG_DIR, "cluster-config"), "local.conf").toAbsolutePath();
+  }
+
   /** Starts a node JVM detached from this one (own session), output to its log file. */
-  static Process launch(LocalHome home, String name, List<String> nodeArgs) {
+  public static Process launch(LocalHome home, String name, List<String> nodeArgs) {
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid");
@@ -167,7 +173,7 @@ public final class UpCommand {
     }
   }
 
-  static String tail(Path log, int lines) {
+  public static String tail(Path log, int lines) {
     try {
       List<String> all = Files.readAllLines(log);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

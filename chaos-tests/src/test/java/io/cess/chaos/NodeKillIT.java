@@ -1,0 +1,122 @@
+package io.cess.chaos;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cess.core.Sha256;
+import io.cess.http.routes.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Scenario: a holder node is killed with SIGKILL. The Split Brain Resolver downs it, every
+ * acknowledged object stays downloadable and writes go on; the node restarts, recovers from the
+ * journal and rejoins; a fourth JVM joins and new data lands on its miners.
+ */
+public class NodeKillIT {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String bucket = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Random random = new Random(3);
+  private final List<byte[]> acknowledged = new ArrayList<>();
+  private final List<String> keys = new ArrayList<>();
+  private ProcessCluster cluster;
+
+  @After
+  public void tearDown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  public void killedHolderIsDownedDataSurvivesAndTheClusterGrows() throws Exception {
+    Path work = Path.of(System.getProperty("cess.it.work-dir", "target/it")).toAbsolutePath();
+    ProcessCluster.ensureCassandra(work);
+    cluster = new ProcessCluster(work.resolve("node-kill-" + bucket));
+    for (int i = 1; i <= 3; i++) {
+      cluster.start(i);
+    }
+    upload(1, "before-kill", 20 * 1024 * 1024 + 3);
+
+    cluster.kill(2);
+    Duration toDown = ProcessCluster.awaitCondition("node2 downed and removed", Duration.ofSeconds(60),
+        () -> { Map<String, String> m = cluster.members(1); return m.size() == 2 && !m.containsKey("node2"); });
+    System.out.println("SBR removed the killed node after " + toDown.toMillis() + " ms");
+
+    assertAllDownloadable(1);
+    assertAllDownloadable(3);
+    upload(3, "after-kill", 5 * 1024 * 1024);
+
+    cluster.restart(2);
+    assertEquals(3, cluster.members(1).size());
+    assertAllDownloadable(2);
+
+    cluster.addNode(4);
+    ProcessCluster.awaitCondition("4 members Up", Duration.ofSeconds(30),
+        () -> cluster.members(1).values().stream().filter("Up"::equals).count() == 4);
+    ProcessCluster.awaitCondition("node4's miners visible", Duration.ofSeconds(30),
+        () -> minerCount(1) == 8);
+    for (int i = 0; i < 12; i++) {
+      upload(1 + i % 4, "grown-" + i, 256 * 1024);
+    }
+    assertTrue("no shard landed on the new node", fragmentsOn(4) > 0);
+    assertAllDownloadable(4);
+  }
+
+  private void upload(int node, String key, int size) throws Exception {
+    byte[] content = new byte[size];
+    random.nextBytes(content);
+    HttpResponse<String> r = http.send(
+        HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + bucket + "/objects/" + key))
+            .timeout(Duration.ofSeconds(120))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("PUT " + key + " via node" + node + ": " + r.body(), 201, r.statusCode());
+    assertEquals(Sha256.hex(content), Json.MAPPER.readTree(r.body()).path("sha256").asText());
+    acknowledged.add(content);
+    keys.add(key);
+  }
+
+  private void assertAllDownloadable(int node) throws Exception {
+    for (int i = 0; i < keys.size(); i++) {
+      HttpResponse<byte[]> r = http.send(
+          HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + bucket + "/objects/" + keys.get(i)))
+              .timeout(Duration.ofSeconds(120)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals("GET " + keys.get(i) + " via node" + node, 200, r.statusCode());
+      assertTrue(keys.get(i) + " via node" + node + " differs", Arrays.equals(acknowledged.get(i), r.body()));
+    }
+  }
+
+  private int minerCount(int node) {
+    try {
+      JsonNode miners = cluster.getJson(node, "/v1/miners");
+      return miners.size();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  private long fragmentsOn(int node) throws Exception {
+    Path miners = cluster.dataDir(node).resolve("miners");
+    try (Stream<Path> files = Files.walk(miners)) {
+      return files.filter(p -> p.getParent().getParent().getFileName().toString().equals("fragments")).count();
+    }
+  }
+}
