@@ -32,7 +32,8 @@ public class NodeKillIT {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String bucket = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
-  private final Random random = new Random(3);
+  // seeded per run: content must differ between runs that share one Cassandra journal
+  private final Random random = new Random(bucket.hashCode());
   private final List<byte[]> acknowledged = new ArrayList<>();
   private final List<String> keys = new ArrayList<>();
   private ProcessCluster cluster;

@@ -14,6 +14,7 @@ import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
+import io.cess.actors.node.StorageNode;
 import io.cess.actors.storage.ClusterMiners;
 import io.cess.actors.storage.MinerHost.HostDescription;
 import io.cess.actors.storage.MinerHost.HostedMiner;
@@ -190,13 +191,9 @@ public final class ObjectGateway {
         new Manifest(fileId, sizeBytes, sha256, settings.segmentSizeBytes(), segments, Instant.now());
     String reference = bucket + "/" + key;
     return file(fileId)
-        .<Manifest>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
+        .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
         .thenCompose(
-            stored -> {
-              boolean dedup = !stored.equals(manifest);
-              if (dedup) {
-                removeCopiesNotIn(manifest, stored);
-              }
+            recorded -> {
               ObjectEntry entry = new ObjectEntry(fileId, sizeBytes, sha256, Instant.now());
               return bucket(bucket)
                   .<Bucket.ObjectReplaced>ask(r -> new Bucket.PutObject(key, entry, r), settings.askTimeout())
@@ -206,25 +203,10 @@ public final class ObjectGateway {
                               ? release(replaced.previous().fileId(), reference)
                               : CompletableFuture.completedFuture(Done.getInstance()))
                   .thenApply(
-                      done -> new StoredObject(bucket, key, fileId, sha256, sizeBytes, segments.size(), dedup));
+                      done ->
+                          new StoredObject(
+                              bucket, key, fileId, sha256, sizeBytes, segments.size(), recorded.deduplicated()));
             });
-  }
-
-  /** Copies written by an upload whose content was already stored are surplus: remove them. */
-  private void removeCopiesNotIn(Manifest written, Manifest kept) {
-    Set<String> keep = new HashSet<>();
-    for (Manifest.Segment s : kept.segments()) {
-      s.replicas().forEach(r -> keep.add(r.minerId() + "/" + s.sha256()));
-    }
-    List<Manifest.Segment> surplus = new ArrayList<>();
-    for (Manifest.Segment s : written.segments()) {
-      List<Manifest.Replica> extra =
-          s.replicas().stream().filter(r -> !keep.contains(r.minerId() + "/" + s.sha256())).toList();
-      if (!extra.isEmpty()) {
-        surplus.add(new Manifest.Segment(s.index(), s.sizeBytes(), s.sha256(), extra));
-      }
-    }
-    deleteCopies(surplus);
   }
 
   // ---------------------------------------------------------------- read
@@ -283,12 +265,8 @@ public final class ObjectGateway {
               "no intact copy of segment " + segment.index() + " (" + segment.sha256() + ") is reachable: " + last));
     }
     Manifest.Replica r = replicas.get(i);
-    HostDescription host = view.host(r.nodeId());
-    if (host == null) {
-      return fetchFrom(replicas, i + 1, segment, view, new TransferException("node " + r.nodeId() + " is not reachable"));
-    }
-    return transfer
-        .get(host.transferUrl(), r.minerId(), segment.sha256(), segment.sizeBytes())
+    return transferUrl(view, r.nodeId())
+        .thenCompose(url -> transfer.get(url, r.minerId(), segment.sha256(), segment.sizeBytes()))
         .thenApply(
             bytes -> {
               MessageDigest d = Sha256.newDigest();
@@ -352,14 +330,9 @@ public final class ObjectGateway {
               List<CompletableFuture<Done>> deletes = new ArrayList<>();
               for (Manifest.Segment s : segments) {
                 for (Manifest.Replica r : s.replicas()) {
-                  HostDescription host = view.host(r.nodeId());
-                  if (host == null) {
-                    log.warn("orphaned shard {} on miner {}: node {} unreachable", s.sha256(), r.minerId(), r.nodeId());
-                    continue;
-                  }
                   deletes.add(
-                      transfer
-                          .delete(host.transferUrl(), r.minerId(), s.sha256())
+                      transferUrl(view, r.nodeId())
+                          .thenCompose(url -> transfer.delete(url, r.minerId(), s.sha256()))
                           .exceptionally(
                               e -> {
                                 log.warn("orphaned shard {} on miner {}: {}", s.sha256(), r.minerId(), e.toString());
@@ -377,6 +350,27 @@ public final class ObjectGateway {
 
   private CompletionStage<ClusterMiners.MinersView> view() {
     return AskPattern.ask(miners, ClusterMiners.GetView::new, settings.askTimeout(), system.scheduler());
+  }
+
+  /**
+   * Where a node's transfer endpoint is: from the live view, else from the node's journaled
+   * registration (a gateway that just started may not have described every host yet).
+   */
+  private CompletionStage<String> transferUrl(ClusterMiners.MinersView view, String nodeId) {
+    HostDescription host = view.host(nodeId);
+    if (host != null) {
+      return CompletableFuture.completedFuture(host.transferUrl());
+    }
+    return sharding
+        .entityRefFor(StorageNode.ENTITY_KEY, nodeId)
+        .<StorageNode.NodeDetails>ask(StorageNode.GetNode::new, settings.askTimeout())
+        .thenApply(
+            details -> {
+              if (details.info() == null || !details.status().equals("up")) {
+                throw new TransferException("node " + nodeId + " is not up (" + details.status() + ")");
+              }
+              return details.info().httpUrl();
+            });
   }
 
   private EntityRef<File.Command> file(String fileId) {

@@ -87,6 +87,9 @@ public final class Segmenter extends GraphStage<FlowShape<ByteString, ByteString
             push(out, current.result());
             current = new ByteStringBuilder();
             fill();
+            if (upstreamDone && current.length() == 0) {
+              completeStage();
+            }
           }
           return;
         }

@@ -18,7 +18,9 @@ import java.util.Set;
  * A gateway's live view of every MinerHost in the cluster: which nodes are reachable, where
  * their transfer endpoints are, and each miner's free space. Hosts come and go with the
  * receptionist's listing; their space is re-read every refresh interval. A host that does not
- * answer a refresh drops out of the view until it answers again.
+ * answer a refresh drops out of the view until it answers again. A view is only handed out once
+ * every newly listed host has answered (or timed out), so that a fresh gateway does not report
+ * reachable nodes as missing.
  */
 public final class ClusterMiners {
 
@@ -64,8 +66,14 @@ public final class ClusterMiners {
                       .receptionist()
                       .tell(Receptionist.subscribe(MinerHost.SERVICE_KEY, adapter));
                   timers.startTimerWithFixedDelay(Refresh.INSTANCE, refreshInterval);
-                  return new Running(ctx, askTimeout).behavior();
+                  return new Running(ctx, describeTimeout(askTimeout)).behavior();
                 }));
+  }
+
+  /** Short enough that a view held back for a slow host still reaches an asker in time. */
+  static Duration describeTimeout(Duration askTimeout) {
+    Duration half = askTimeout.dividedBy(2);
+    return half.compareTo(Duration.ofSeconds(5)) < 0 ? half : Duration.ofSeconds(5);
   }
 
   private static final class Running {
@@ -73,6 +81,8 @@ public final class ClusterMiners {
     private final Duration askTimeout;
     private final Set<ActorRef<MinerHost.Command>> listed = new HashSet<>();
     private final Map<ActorRef<MinerHost.Command>, HostDescription> described = new HashMap<>();
+    private final Set<ActorRef<MinerHost.Command>> firstAnswerPending = new HashSet<>();
+    private final List<ActorRef<MinersView>> waiting = new ArrayList<>();
 
     Running(ActorContext<Command> ctx, Duration askTimeout) {
       this.ctx = ctx;
@@ -89,29 +99,58 @@ public final class ClusterMiners {
                 if (listed.contains(d.host())) {
                   described.put(d.host(), d.description());
                 }
+                answered(d.host());
                 return Behaviors.same();
               })
           .onMessage(
               NotDescribed.class,
               n -> {
                 described.remove(n.host());
+                answered(n.host());
                 return Behaviors.same();
               })
           .onMessage(
               GetView.class,
               g -> {
-                List<HostDescription> hosts = new ArrayList<>(described.values());
-                hosts.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
-                g.replyTo().tell(new MinersView(List.copyOf(hosts)));
+                if (firstAnswerPending.isEmpty()) {
+                  g.replyTo().tell(view());
+                } else {
+                  waiting.add(g.replyTo());
+                }
                 return Behaviors.same();
               })
           .build();
     }
 
+    private void answered(ActorRef<MinerHost.Command> host) {
+      if (firstAnswerPending.remove(host) && firstAnswerPending.isEmpty()) {
+        MinersView view = view();
+        waiting.forEach(w -> w.tell(view));
+        waiting.clear();
+      }
+    }
+
+    private MinersView view() {
+      List<HostDescription> hosts = new ArrayList<>(described.values());
+      hosts.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
+      return new MinersView(List.copyOf(hosts));
+    }
+
     private Behavior<Command> onListing(ListingChanged l) {
+      for (ActorRef<MinerHost.Command> h : l.hosts()) {
+        if (!listed.contains(h)) {
+          firstAnswerPending.add(h);
+        }
+      }
       listed.clear();
       listed.addAll(l.hosts());
       described.keySet().retainAll(listed);
+      firstAnswerPending.retainAll(listed);
+      if (firstAnswerPending.isEmpty() && !waiting.isEmpty()) {
+        MinersView view = view();
+        waiting.forEach(w -> w.tell(view));
+        waiting.clear();
+      }
       listed.forEach(this::describe);
       return Behaviors.same();
     }

@@ -45,6 +45,9 @@ public class FileTest {
   private static final Manifest SECOND_UPLOAD =
       SampleManifests.of(CONTENT, 16, "second", Instant.parse("2024-02-01T10:00:00Z"));
 
+  /** What the file holds after both uploads: the first upload's copies plus the second's. */
+  private static final Manifest MERGED = File.merge(FIRST_UPLOAD, SECOND_UPLOAD);
+
   private EventSourcedBehaviorTestKit<Command, Event, State> file;
 
   @Before
@@ -57,7 +60,7 @@ public class FileTest {
     file.clear();
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> upload(
+  private CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> upload(
       Manifest manifest, String reference) {
     return file.runCommand(replyTo -> new RecordUpload(manifest, reference, replyTo));
   }
@@ -73,9 +76,13 @@ public class FileTest {
     return r.reply().manifest();
   }
 
-  private static Manifest success(StatusReply<Manifest> reply) {
+  private static Manifest success(StatusReply<File.Recorded> reply) {
     assertTrue("expected success, got " + reply, reply.isSuccess());
-    return reply.getValue();
+    return reply.getValue().manifest();
+  }
+
+  private static boolean deduplicated(StatusReply<File.Recorded> reply) {
+    return reply.getValue().deduplicated();
   }
 
   @Test
@@ -93,7 +100,7 @@ public class FileTest {
 
   @Test
   public void theFirstUploadStoresTheManifest() {
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
         upload(FIRST_UPLOAD, "photos/cat.jpg");
     assertEquals(FIRST_UPLOAD, success(r.reply()));
     assertEquals(new FileStored(FIRST_UPLOAD, "photos/cat.jpg"), r.event());
@@ -103,23 +110,35 @@ public class FileTest {
   }
 
   @Test
-  public void aSecondUploadOfTheSameContentOnlyAddsAReference() {
+  public void aSecondUploadOfTheSameContentAddsAReferenceAndItsCopies() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
         upload(SECOND_UPLOAD, "backup/cat.jpg");
-    assertEquals(
-        "dedup: the caller learns where the bytes already are", FIRST_UPLOAD, success(r.reply()));
-    assertEquals(new ReferenceAdded("backup/cat.jpg"), r.event());
+    Manifest merged = File.merge(FIRST_UPLOAD, SECOND_UPLOAD);
+    assertTrue(deduplicated(r.reply()));
+    assertEquals("dedup: the caller learns where the bytes are", merged, success(r.reply()));
+    assertEquals(new ReferenceAdded("backup/cat.jpg", merged), r.event());
     assertEquals(new TreeSet<>(Set.of("photos/cat.jpg", "backup/cat.jpg")), r.state().references());
-    assertEquals(FIRST_UPLOAD, r.state().manifest());
+    assertEquals(merged, r.state().manifest());
+    for (int i = 0; i < merged.segments().size(); i++) {
+      assertEquals("first upload's copies kept, second's added", 4, merged.segments().get(i).replicas().size());
+      assertEquals(FIRST_UPLOAD.segments().get(i).replicas(), merged.segments().get(i).replicas().subList(0, 2));
+    }
+    assertEquals(FIRST_UPLOAD.createdAt(), merged.createdAt());
+  }
+
+  @Test
+  public void mergingCopiesOnTheSameMinersAddsNothing() {
+    assertEquals(FIRST_UPLOAD, File.merge(FIRST_UPLOAD, FIRST_UPLOAD));
   }
 
   @Test
   public void uploadingAgainUnderAKnownReferenceChangesNothing() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
-        upload(SECOND_UPLOAD, "photos/cat.jpg");
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
+        upload(FIRST_UPLOAD, "photos/cat.jpg");
     assertEquals(FIRST_UPLOAD, success(r.reply()));
+    assertTrue(deduplicated(r.reply()));
     assertTrue(r.hasNoEvents());
     assertEquals(Set.of("photos/cat.jpg"), r.state().references());
   }
@@ -128,7 +147,7 @@ public class FileTest {
   public void aManifestOfOtherContentIsRejected() {
     Manifest other =
         SampleManifests.of("other content", 16, "first", Instant.parse("2024-01-01T10:00:00Z"));
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
         upload(other, "photos/dog.jpg");
     assertTrue(r.reply().isError());
     assertEquals(
@@ -138,7 +157,7 @@ public class FileTest {
     assertEquals("empty", r.state().status());
 
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> whileStored =
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> whileStored =
         upload(other, "photos/dog.jpg");
     assertTrue(whileStored.reply().isError());
     assertTrue(whileStored.hasNoEvents());
@@ -153,8 +172,8 @@ public class FileTest {
     assertEquals(new Released(false, null), r.reply());
     assertEquals(new ReferenceReleased("photos/cat.jpg"), r.event());
     assertEquals(
-        new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
-    assertEquals(FIRST_UPLOAD, lookup());
+        new State("stored", MERGED, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
+    assertEquals(MERGED, lookup());
   }
 
   @Test
@@ -165,7 +184,7 @@ public class FileTest {
     CommandResultWithReply<Command, Event, State, Released> r = release("backup/cat.jpg");
     assertEquals(
         "the caller removes the shards this manifest names",
-        new Released(true, FIRST_UPLOAD),
+        new Released(true, MERGED),
         r.reply());
     assertEquals(
         List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())),
@@ -196,7 +215,7 @@ public class FileTest {
   public void deletedContentCanBeStoredAgain() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
     release("photos/cat.jpg");
-    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
         upload(SECOND_UPLOAD, "again/cat.jpg");
     assertEquals("a new upload after deletion is stored afresh", SECOND_UPLOAD, success(r.reply()));
     assertEquals(new FileStored(SECOND_UPLOAD, "again/cat.jpg"), r.event());
@@ -213,9 +232,9 @@ public class FileTest {
 
     State recovered = file.restart().state();
     assertEquals(before, recovered);
-    assertEquals(FIRST_UPLOAD, recovered.manifest());
+    assertEquals(MERGED, recovered.manifest());
     assertEquals(Set.of("backup/cat.jpg", "third/cat.jpg"), recovered.references());
-    assertEquals(FIRST_UPLOAD, lookup());
+    assertEquals(MERGED, lookup());
   }
 
   @Test

@@ -47,7 +47,10 @@ public final class HealthRoutes {
     if (up && cassandraOk) {
       return completeOK(Map.of("status", "ready"), Json.marshaller());
     }
-    String why = (up ? "" : "cluster member is " + status + "; ") + (cassandraOk ? "" : "Cassandra does not answer");
+    String membership =
+        status.equals(MemberStatus.removed()) ? "not yet a cluster member" : "cluster member is " + status;
+    String why = String.join("; ", up ? "" : membership, cassandraOk ? "" : "Cassandra does not answer")
+        .replaceAll("^; |; $", "");
     return ApiErrors.complete(StatusCodes.SERVICE_UNAVAILABLE, "NotReady", why);
   }
 
