@@ -26,6 +26,23 @@ public final class Placement {
    */
   public static List<Candidate> choose(
       List<Candidate> candidates, int count, long sizeBytes, Set<String> excludedMiners, Random random) {
+    return choose(candidates, count, sizeBytes, excludedMiners, 1, random);
+  }
+
+  /**
+   * Picks {@code count} distinct miners with at least {@code sizeBytes} free, at most {@code
+   * maxPerNode} on any one node, spread as evenly as possible over nodes (each pick goes to a
+   * node with the fewest picks so far, a new region first), weighted by free space.
+   *
+   * @throws PlacementException when the candidates cannot satisfy these constraints
+   */
+  public static List<Candidate> choose(
+      List<Candidate> candidates,
+      int count,
+      long sizeBytes,
+      Set<String> excludedMiners,
+      int maxPerNode,
+      Random random) {
     List<Candidate> pool = new ArrayList<>();
     for (Candidate c : candidates) {
       if (c.freeBytes() >= sizeBytes && !excludedMiners.contains(c.minerId())) {
@@ -35,12 +52,20 @@ public final class Placement {
     // Stable order first, so that the random draw alone decides (reproducible in tests).
     pool.sort(Comparator.comparing(Candidate::minerId));
     List<Candidate> chosen = new ArrayList<>();
-    Set<String> usedNodes = new HashSet<>();
+    java.util.Map<String, Integer> perNode = new java.util.HashMap<>();
     Set<String> usedRegions = new HashSet<>();
+    Set<String> usedMiners = new HashSet<>();
     while (chosen.size() < count) {
+      int fewest = Integer.MAX_VALUE;
+      for (Candidate c : pool) {
+        int n = perNode.getOrDefault(c.nodeId(), 0);
+        if (!usedMiners.contains(c.minerId()) && n < maxPerNode) {
+          fewest = Math.min(fewest, n);
+        }
+      }
       List<Candidate> eligible = new ArrayList<>();
       for (Candidate c : pool) {
-        if (!usedNodes.contains(c.nodeId())) {
+        if (!usedMiners.contains(c.minerId()) && perNode.getOrDefault(c.nodeId(), 0) == fewest) {
           eligible.add(c);
         }
       }
@@ -48,10 +73,15 @@ public final class Placement {
         throw new PlacementException(
             "need "
                 + count
-                + " miners on distinct nodes with "
+                + " miners with "
                 + sizeBytes
-                + " bytes free, found "
-                + (chosen.size() + distinctNodes(pool, usedNodes)));
+                + " bytes free, at most "
+                + maxPerNode
+                + " per node; the cluster offers "
+                + (chosen.size() + capacityLeft(pool, usedMiners, perNode, maxPerNode))
+                + " (nodes with room: "
+                + distinctNodes(pool, Set.of())
+                + ")");
       }
       List<Candidate> newRegion = new ArrayList<>();
       for (Candidate c : eligible) {
@@ -61,10 +91,26 @@ public final class Placement {
       }
       Candidate pick = weightedByFreeSpace(newRegion.isEmpty() ? eligible : newRegion, random);
       chosen.add(pick);
-      usedNodes.add(pick.nodeId());
+      usedMiners.add(pick.minerId());
+      perNode.merge(pick.nodeId(), 1, Integer::sum);
       usedRegions.add(pick.region());
     }
     return chosen;
+  }
+
+  private static int capacityLeft(
+      List<Candidate> pool, Set<String> usedMiners, java.util.Map<String, Integer> perNode, int maxPerNode) {
+    java.util.Map<String, Integer> free = new java.util.HashMap<>();
+    for (Candidate c : pool) {
+      if (!usedMiners.contains(c.minerId())) {
+        free.merge(c.nodeId(), 1, Integer::sum);
+      }
+    }
+    int total = 0;
+    for (java.util.Map.Entry<String, Integer> e : free.entrySet()) {
+      total += Math.min(e.getValue(), maxPerNode - perNode.getOrDefault(e.getKey(), 0));
+    }
+    return total;
   }
 
   private static int distinctNodes(List<Candidate> pool, Set<String> usedNodes) {

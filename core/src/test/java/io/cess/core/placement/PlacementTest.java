@@ -89,7 +89,7 @@ public class PlacementTest {
                 PlacementException.class,
                 () -> Placement.choose(cluster, count, sizeBytes, excluded, random));
         assertTrue(
-            context + ": " + e.getMessage(), e.getMessage().contains("found " + usableNodes));
+            context + ": " + e.getMessage(), e.getMessage().contains("the cluster offers " + usableNodes + " "));
         failures++;
         continue;
       }
@@ -150,6 +150,26 @@ public class PlacementTest {
   }
 
   @Test
+  public void erasureCodedShardsSpreadEvenlyAndRespectThePerNodeLimit() {
+    List<Candidate> cluster = new java.util.ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      for (int m = 1; m <= 2; m++) {
+        cluster.add(new Candidate("n" + n + "-m" + m, "n" + n, "zone-" + n, 1000 + n * 10 + m));
+      }
+    }
+    Random random = new Random(42);
+    for (int round = 0; round < 500; round++) {
+      List<Candidate> chosen = Placement.choose(cluster, 6, 10, Set.of(), 2, random);
+      java.util.Map<String, Long> perNode = new java.util.HashMap<>();
+      chosen.forEach(c -> perNode.merge(c.nodeId(), 1L, Long::sum));
+      assertEquals("6 shards of ec:4+2 over 3 nodes: 2 each", java.util.Map.of("n1", 2L, "n2", 2L, "n3", 2L), perNode);
+      assertEquals(6, chosen.stream().map(Candidate::minerId).distinct().count());
+    }
+    List<Candidate> twoNodes = cluster.subList(0, 4);
+    assertThrows(PlacementException.class, () -> Placement.choose(twoNodes, 6, 10, Set.of(), 2, random));
+  }
+
+  @Test
   public void neverTwoMinersOfOneNodeEvenIfThatLeavesTooFew() {
     List<Candidate> cluster =
         List.of(
@@ -160,7 +180,9 @@ public class PlacementTest {
         assertThrows(
             PlacementException.class,
             () -> Placement.choose(cluster, 2, 10, Set.of(), new Random(42)));
-    assertEquals("need 2 miners on distinct nodes with 10 bytes free, found 1", e.getMessage());
+    assertEquals(
+        "need 2 miners with 10 bytes free, at most 1 per node; the cluster offers 1 (nodes with room: 1)",
+        e.getMessage());
   }
 
   @Test
