@@ -11,6 +11,7 @@ import akka.cluster.typed.Cluster;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
 import io.cess.actors.gateway.GatewaySettings;
+import io.cess.actors.gateway.MasterKey;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.miner.Miner;
 import io.cess.actors.node.NodeRegistration;
@@ -67,7 +68,12 @@ public final class Guardian {
             miners = ctx.spawn(
                 ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
             objects = new ObjectGateway(
-                system, miners, new TransferClient(system, gateway.transferTimeout()), gateway, node.name());
+                system,
+                miners,
+                new TransferClient(system, gateway.transferTimeout()),
+                gateway,
+                node.name(),
+                MasterKey.loadOrCreate(gateway.masterKeyFile()));
           }
 
           StorageNode.NodeInfo info = new StorageNode.NodeInfo(

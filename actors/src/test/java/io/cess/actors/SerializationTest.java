@@ -77,8 +77,8 @@ public class SerializationTest {
     return List.of(
         MANIFEST,
         MANIFEST.segments().get(0),
-        MANIFEST.segments().get(0).replicas().get(0),
-        new Manifest(Sha256.hex(new byte[0]), 0, Sha256.hex(new byte[0]), 16, List.of(), AT),
+        MANIFEST.segments().get(0).shards().get(0),
+        new Manifest(Sha256.hex(new byte[0]), 0, Sha256.hex(new byte[0]), 16, "ec:4+2", "u", "k", List.of(), AT),
         ENTRY);
   }
 
@@ -130,7 +130,7 @@ public class SerializationTest {
         new File.Released(true, MANIFEST),
         new File.Released(false, null),
         new File.FileStored(MANIFEST, "photos/cat.jpg"),
-        new File.ReferenceAdded("backup/cat.jpg", MANIFEST),
+        new File.ReferenceAdded("backup/cat.jpg"),
         new File.Recorded(MANIFEST, true),
         new File.ReferenceReleased("photos/cat.jpg"),
         new File.FileDeleted(MANIFEST.fileId()),
@@ -153,8 +153,12 @@ public class SerializationTest {
         new Bucket.ObjectListing(List.of(), false),
         new Bucket.ObjectStored("a/1", ENTRY),
         new Bucket.ObjectRemoved("a/1"),
-        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY))),
-        new Bucket.State(new TreeMap<>()));
+        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY)), "ec:4+2"),
+        new Bucket.State(new TreeMap<>(), null),
+        new Bucket.SetPolicy("replicas:3", ref()),
+        new Bucket.GetPolicy(ref()),
+        new Bucket.BucketPolicy("ec:4+2"),
+        new Bucket.PolicySet("ec:4+2"));
   }
 
   @Test
@@ -225,7 +229,7 @@ public class SerializationTest {
     assertEquals(List.of("a", "z"), List.copyOf(file.references()));
     Bucket.State bucket =
         serialization.verifySerialization(
-            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY))), true);
+            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY)), null), true);
     assertEquals(TreeMap.class, bucket.objects().getClass());
     assertEquals("a", bucket.objects().firstKey());
   }

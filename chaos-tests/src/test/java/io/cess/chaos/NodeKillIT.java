@@ -24,9 +24,11 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * Scenario: a holder node is killed with SIGKILL. The Split Brain Resolver downs it, every
- * acknowledged object stays downloadable and writes go on; the node restarts, recovers from the
- * journal and rejoins; a fourth JVM joins and new data lands on its miners.
+ * Scenario: a holder node is killed with SIGKILL. The Split Brain Resolver downs it and every
+ * acknowledged object stays downloadable; writes that the default ec:4+2 policy can no longer
+ * place are refused with 503 (never silently under-protected) while a replicas:2 bucket still
+ * takes writes; the node restarts, recovers from the journal and rejoins; a fourth JVM joins and
+ * new data lands on its miners.
  */
 public class NodeKillIT {
 
@@ -53,6 +55,7 @@ public class NodeKillIT {
     for (int i = 1; i <= 3; i++) {
       cluster.start(i);
     }
+    ProcessCluster.awaitCondition("all 6 miners visible", Duration.ofSeconds(30), () -> minerCount(1) == 6);
     upload(1, "before-kill", 20 * 1024 * 1024 + 3);
 
     cluster.kill(2);
@@ -62,10 +65,24 @@ public class NodeKillIT {
 
     assertAllDownloadable(1);
     assertAllDownloadable(3);
-    upload(3, "after-kill", 5 * 1024 * 1024);
+    // ec:4+2 keeps at most 2 shards per node: with 2 nodes left it refuses, clearly, to write
+    HttpResponse<String> refused = http.send(
+        HttpRequest.newBuilder(URI.create(cluster.url(3) + "/v1/buckets/" + bucket + "/objects/refused"))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1000])).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(refused.body(), 503, refused.statusCode());
+    assertEquals("InsufficientMiners", Json.MAPPER.readTree(refused.body()).path("code").asText());
+    // a replicas:2 bucket still takes writes on the surviving nodes
+    HttpResponse<String> policy = http.send(
+        HttpRequest.newBuilder(URI.create(cluster.url(3) + "/v1/buckets/" + bucket + "-r2?policy=replicas:2"))
+            .PUT(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(policy.body(), 200, policy.statusCode());
+    upload(3, bucket + "-r2", "after-kill", 5 * 1024 * 1024);
 
     cluster.restart(2);
     assertEquals(3, cluster.members(1).size());
+    ProcessCluster.awaitCondition("node2's miners visible again", Duration.ofSeconds(30), () -> minerCount(3) == 6);
     assertAllDownloadable(2);
 
     cluster.addNode(4);
@@ -81,23 +98,27 @@ public class NodeKillIT {
   }
 
   private void upload(int node, String key, int size) throws Exception {
+    upload(node, bucket, key, size);
+  }
+
+  private void upload(int node, String inBucket, String key, int size) throws Exception {
     byte[] content = new byte[size];
     random.nextBytes(content);
     HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + bucket + "/objects/" + key))
+        HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + inBucket + "/objects/" + key))
             .timeout(Duration.ofSeconds(120))
             .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals("PUT " + key + " via node" + node + ": " + r.body(), 201, r.statusCode());
     assertEquals(Sha256.hex(content), Json.MAPPER.readTree(r.body()).path("sha256").asText());
     acknowledged.add(content);
-    keys.add(key);
+    keys.add(inBucket + "/objects/" + key);
   }
 
   private void assertAllDownloadable(int node) throws Exception {
     for (int i = 0; i < keys.size(); i++) {
       HttpResponse<byte[]> r = http.send(
-          HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + bucket + "/objects/" + keys.get(i)))
+          HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + keys.get(i)))
               .timeout(Duration.ofSeconds(120)).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals("GET " + keys.get(i) + " via node" + node, 200, r.statusCode());

@@ -8,8 +8,10 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.Guardian.NodeServices;
 import io.cess.actors.gateway.GatewaySettings;
+import io.cess.core.crypto.SegmentCipher;
 import io.cess.http.routes.ApiErrors;
 import io.cess.http.routes.ClusterRoutes;
+import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
 import io.cess.http.routes.HealthRoutes;
 import io.cess.http.routes.ObjectRoutes;
@@ -33,11 +35,18 @@ public final class HttpServer {
     routes.add(new HealthRoutes(system, CASSANDRA_PROBE_TIMEOUT).route());
     if (services.fragments() != null) {
       routes.add(
-          new FragmentRoutes(system, services.fragments(), gateway.segmentSizeBytes(), gateway.transferTimeout()).route());
+          new FragmentRoutes(
+                  system,
+                  services.fragments(),
+                  // the largest shard: a whole encrypted segment (replicas:N)
+                  SegmentCipher.ciphertextLength(gateway.segmentSizeBytes()),
+                  gateway.transferTimeout())
+              .route());
     }
     if (services.objects() != null) {
       routes.add(new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route());
       routes.add(new ObjectRoutes(services.objects()).route());
+      routes.add(new FileRoutes(services.objects()).route());
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

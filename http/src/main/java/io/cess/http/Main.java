@@ -1,5 +1,6 @@
 package io.cess.http;
 
+import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.NodeCommand;
 import io.cess.http.cli.StatusCommand;
@@ -21,10 +22,14 @@ public final class Main {
                   --url http://host:port  --home DIR
         down    stop the nodes started from this home, then the managed Cassandra
                   --home DIR
+        bench   upload and download generated data through a running gateway; report MB/s
+                and the ratio to the in-process encode/decode pipeline
+                  --size 1GiB  --url http://127.0.0.1:8081  --download-url URL  --policy ec:4+2
         node    run one node in the foreground; join a running cluster with --join
                   --name NAME  --roles storage,gateway  --region R  --host H
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
                   --join host:akkaPort[,host:akkaPort]  --home DIR  --config FILE
+                  --master-key FILE (default HOME/master.key; the same file on every gateway)
 
       Environment: CESS_HOME (default .cess), CESS_CASSANDRA_CONTACT_POINTS (external Cassandra,
       host:port[,host:port]), CESS_CASSANDRA_LOCAL_DATACENTER, CESS_NODE_JVM_OPTS.
@@ -48,15 +53,19 @@ public final class Main {
             case "up" -> UpCommand.run(rest);
             case "status" -> StatusCommand.run(rest);
             case "down" -> DownCommand.run(rest);
+            case "bench" -> BenchCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {
         System.exit(code);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(130);
     } catch (IllegalArgumentException e) {
       System.err.println("cess: " + e.getMessage());
       System.exit(2);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | java.io.IOException e) {
       System.err.println("cess " + argv[0] + " failed: " + e.getMessage());
       System.exit(1);
     }

@@ -7,6 +7,7 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -21,9 +22,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A named bucket: object keys mapped to stored files. Lifecycle: it exists from its first stored
- * object (explicit creation, owners and policies arrive with accounts and the S3 API). Keys are
- * kept sorted so that listings by prefix are cheap.
+ * A named bucket: object keys mapped to stored files, and the storage policy its new objects are
+ * written with (null: the cluster default). Lifecycle: it exists from its first stored object or
+ * policy (owners arrive with accounts and the S3 API). Keys are kept sorted so that listings by
+ * prefix are cheap.
  */
 public final class Bucket
     extends EventSourcedBehaviorWithEnforcedReplies<Bucket.Command, Bucket.Event, Bucket.State> {
@@ -45,6 +47,14 @@ public final class Bucket
   public record ListObjects(String prefix, int maxKeys, ActorRef<ObjectListing> replyTo)
       implements Command {}
 
+  /** Sets the policy for objects written from now on ({@code ec:K+M} or {@code replicas:N}). */
+  public record SetPolicy(String policy, ActorRef<StatusReply<BucketPolicy>> replyTo) implements Command {}
+
+  public record GetPolicy(ActorRef<BucketPolicy> replyTo) implements Command {}
+
+  /** Reply: the bucket's policy, null when it uses the cluster default. */
+  public record BucketPolicy(String policy) implements CborSerializable {}
+
   /** Reply to a put: the entry that the key held before, or null. */
   public record ObjectReplaced(ObjectEntry previous) implements CborSerializable {}
 
@@ -62,8 +72,10 @@ public final class Bucket
 
   public record ObjectRemoved(String key) implements Event {}
 
-  /** The objects by key; the event handler updates it in place (it is never shared). */
-  public record State(TreeMap<String, ObjectEntry> objects) implements CborSerializable {}
+  public record PolicySet(String policy) implements Event {}
+
+  /** The objects by key (updated in place by the event handler: never shared) and the policy. */
+  public record State(TreeMap<String, ObjectEntry> objects, String policy) implements CborSerializable {}
 
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId())));
@@ -81,7 +93,7 @@ public final class Bucket
 
   @Override
   public State emptyState() {
-    return new State(new TreeMap<>());
+    return new State(new TreeMap<>(), null);
   }
 
   @Override
@@ -100,6 +112,19 @@ public final class Bucket
                 Effect().reply(cmd.replyTo(), new ObjectLookup(state.objects().get(cmd.key()))))
         .onCommand(DeleteObject.class, this::onDelete)
         .onCommand(ListObjects.class, this::onList)
+        .onCommand(
+            SetPolicy.class,
+            (state, cmd) -> {
+              try {
+                io.cess.core.policy.StoragePolicy.parse(cmd.policy());
+              } catch (IllegalArgumentException e) {
+                return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
+              }
+              return Effect()
+                  .persist(new PolicySet(cmd.policy()))
+                  .thenReply(cmd.replyTo(), s -> StatusReply.success(new BucketPolicy(s.policy())));
+            })
+        .onCommand(GetPolicy.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new BucketPolicy(state.policy())))
         .build();
   }
 
@@ -153,6 +178,7 @@ public final class Bucket
               s.objects().remove(e.key());
               return s;
             })
+        .onEvent(PolicySet.class, (s, e) -> new State(s.objects(), e.policy()))
         .build();
   }
 }

@@ -16,15 +16,13 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.cess.actors.CborSerializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
  * A stored file, identified by its content fingerprint. Lifecycle: {@code empty} until the first
  * upload of this content records its manifest ({@code stored}); later uploads of the same content
- * add a reference (dedup) and merge the copies they wrote into the manifest, so that no copy is
- * ever unreferenced and a lost copy is made up for by the new ones. When the last reference (bucket/key) is released the file is
+ * only add a reference (dedup), and their own shards are removed by the caller. When the last reference (bucket/key) is released the file is
  * {@code deleted} and the caller removes its shards; the same content may be stored again later.
  */
 public final class File
@@ -58,8 +56,7 @@ public final class File
 
   public record FileStored(Manifest manifest, String reference) implements Event {}
 
-  /** Another reference to stored content; {@code manifest} includes the copies it added. */
-  public record ReferenceAdded(String reference, Manifest manifest) implements Event {}
+  public record ReferenceAdded(String reference) implements Event {}
 
   public record ReferenceReleased(String reference) implements Event {}
 
@@ -130,33 +127,12 @@ public final class File
           .persist(new FileStored(cmd.manifest(), cmd.reference()))
           .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), false)));
     }
-    Manifest merged = merge(state.manifest(), cmd.manifest());
-    if (state.references().contains(cmd.reference()) && merged.equals(state.manifest())) {
+    if (state.references().contains(cmd.reference())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(new Recorded(state.manifest(), true)));
     }
     return Effect()
-        .persist(new ReferenceAdded(cmd.reference(), merged))
+        .persist(new ReferenceAdded(cmd.reference()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), true)));
-  }
-
-  /** The stored manifest plus the copies of {@code upload} on miners that held no copy yet. */
-  static Manifest merge(Manifest stored, Manifest upload) {
-    if (stored.segments().size() != upload.segments().size()) {
-      return stored;
-    }
-    List<Manifest.Segment> segments = new ArrayList<>();
-    for (int i = 0; i < stored.segments().size(); i++) {
-      Manifest.Segment kept = stored.segments().get(i);
-      List<Manifest.Replica> replicas = new ArrayList<>(kept.replicas());
-      for (Manifest.Replica r : upload.segments().get(i).replicas()) {
-        if (replicas.stream().noneMatch(k -> k.minerId().equals(r.minerId()))) {
-          replicas.add(r);
-        }
-      }
-      segments.add(new Manifest.Segment(kept.index(), kept.sizeBytes(), kept.sha256(), List.copyOf(replicas)));
-    }
-    return new Manifest(
-        stored.fileId(), stored.sizeBytes(), stored.sha256(), stored.segmentSizeBytes(), List.copyOf(segments), stored.createdAt());
   }
 
   private ReplyEffect<Event, State> onRelease(State state, ReleaseReference cmd) {
@@ -186,7 +162,7 @@ public final class File
             (s, e) -> {
               TreeSet<String> refs = new TreeSet<>(s.references());
               refs.add(e.reference());
-              return new State(s.status(), e.manifest(), refs);
+              return new State(s.status(), s.manifest(), refs);
             })
         .onEvent(
             ReferenceReleased.class,

@@ -21,7 +21,17 @@ import io.cess.actors.storage.MinerHost.HostedMiner;
 import io.cess.actors.transfer.TransferClient;
 import io.cess.actors.transfer.TransferException;
 import io.cess.core.Sha256;
+import io.cess.core.Fingerprints;
+import io.cess.core.codec.SegmentCodec;
+import io.cess.core.crypto.MasterKeyWrap;
+import io.cess.core.crypto.SegmentCipher;
 import io.cess.core.placement.Placement;
+import io.cess.core.placement.PlacementException;
+import io.cess.core.policy.StoragePolicy;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -50,8 +60,8 @@ public final class ObjectGateway {
   public record StoredObject(
       String bucket, String key, String fileId, String sha256, long sizeBytes, int segments, boolean deduplicated) {}
 
-  /** A readable object: its entry and its content, streamed on demand. */
-  public record ObjectDownload(ObjectEntry entry, Source<ByteString, NotUsed> content) {}
+  /** A readable object: its entry and its manifest; {@link #content} streams its bytes. */
+  public record ObjectDownload(ObjectEntry entry, Manifest manifest) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -60,14 +70,19 @@ public final class ObjectGateway {
   private final GatewaySettings settings;
   private final String localNodeId;
   private final Random random = new Random();
+  private final MasterKeyWrap keyWrap;
+  private final java.util.concurrent.Executor codecExecutor;
 
   public ObjectGateway(
       ActorSystem<?> system,
       ActorRef<ClusterMiners.Command> miners,
       TransferClient transfer,
       GatewaySettings settings,
-      String localNodeId) {
+      String localNodeId,
+      MasterKey masterKey) {
     this.system = system;
+    this.keyWrap = new MasterKeyWrap(masterKey.bytes());
+    this.codecExecutor = system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("cess.codec-dispatcher"));
     this.sharding = ClusterSharding.get(system);
     this.miners = miners;
     this.transfer = transfer;
@@ -82,8 +97,17 @@ public final class ObjectGateway {
   // ---------------------------------------------------------------- upload
 
   public CompletionStage<StoredObject> put(String bucket, String key, Source<ByteString, ?> body) {
+    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy));
+  }
+
+  private CompletionStage<StoredObject> put(
+      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy) {
+    SegmentCodec codec = new SegmentCodec(policy);
+    String uploadId = UUID.randomUUID().toString();
+    byte[] dataKey = SegmentCipher.newDataKey();
     MessageDigest whole = Sha256.newDigest();
     long[] size = {0};
+    List<Manifest.Segment> written = java.util.Collections.synchronizedList(new ArrayList<>());
     return body.via(new Segmenter(settings.segmentSizeBytes()))
         .map(
             segment -> {
@@ -94,104 +118,145 @@ public final class ObjectGateway {
               return segment;
             })
         .zipWithIndex()
-        .mapAsync(settings.uploadParallelism(), p -> storeSegment(p.second().intValue(), p.first()))
+        .mapAsync(
+            settings.uploadParallelism(),
+            p ->
+                CompletableFuture.supplyAsync(
+                        () -> codec.encode(dataKey, uploadId, p.second().intValue(), p.first().toArray()), codecExecutor)
+                    .thenCompose(encoded -> storeSegment(encoded, policy))
+                    .thenApply(
+                        segment -> {
+                          written.add(segment);
+                          return segment;
+                        }))
         .runWith(Sink.seq(), system)
-        .thenCompose(segments -> record(bucket, key, segments, size[0], Sha256.hex(whole)));
+        .thenCompose(
+            segments ->
+                record(bucket, key, policy, uploadId, dataKey, segments, size[0], Sha256.hex(whole)))
+        .whenComplete(
+            (stored, failure) -> {
+              if (failure != null && !written.isEmpty()) {
+                log.info("upload of {}/{} failed ({}); removing its {} stored segments", bucket, key, failure.toString(), written.size());
+                deleteShards(List.copyOf(written));
+              }
+            });
   }
 
-  private CompletionStage<Manifest.Segment> storeSegment(int index, ByteString bytes) {
-    MessageDigest d = Sha256.newDigest();
-    for (ByteBuffer bb : bytes.getByteBuffers()) {
-      d.update(bb);
-    }
-    String hash = Sha256.hex(d);
+  /** Places every shard of a coded segment on its own miner, at most M of them per node. */
+  private CompletionStage<Manifest.Segment> storeSegment(SegmentCodec.EncodedSegment encoded, StoragePolicy policy) {
+    int maxPerNode = Math.max(1, policy.tolerableLosses());
     return view()
         .thenCompose(
             view ->
-                place(view, hash, bytes, settings.replicas(), new HashSet<>(), new HashSet<>(), settings.placementAttempts(), null))
-        .thenApply(replicas -> new Manifest.Segment(index, bytes.size(), hash, replicas));
+                placeShards(view, encoded, encoded.shards(), new ArrayList<>(), new HashSet<>(), maxPerNode, settings.placementAttempts(), null))
+        .thenApply(
+            shards -> {
+              List<Manifest.Shard> ordered = new ArrayList<>(shards);
+              ordered.sort(java.util.Comparator.comparingInt(Manifest.Shard::index));
+              return new Manifest.Segment(
+                  encoded.index(), encoded.plainSizeBytes(), encoded.plainSha256(), encoded.cipherSizeBytes(), List.copyOf(ordered));
+            });
   }
 
   /**
-   * Stores {@code needed} copies on miners of nodes not in {@code usedNodes}; a holder that
-   * fails is excluded and replaced by another miner while attempts remain.
+   * Stores {@code pending} shards on miners not yet used by this segment; a holder that fails is
+   * excluded and its shard placed elsewhere while attempts remain.
    */
-  private CompletionStage<List<Manifest.Replica>> place(
+  private CompletionStage<List<Manifest.Shard>> placeShards(
       ClusterMiners.MinersView view,
-      String hash,
-      ByteString bytes,
-      int needed,
-      Set<String> excludedMiners,
-      Set<String> usedNodes,
+      SegmentCodec.EncodedSegment encoded,
+      List<SegmentCodec.EncodedShard> pending,
+      List<Manifest.Shard> placed,
+      Set<String> failedMiners,
+      int maxPerNode,
       int attemptsLeft,
       Throwable lastFailure) {
     List<Placement.Candidate> candidates = new ArrayList<>();
     for (HostDescription h : view.hosts()) {
-      if (!usedNodes.contains(h.nodeId())) {
-        for (HostedMiner m : h.miners()) {
-          candidates.add(new Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes()));
-        }
+      for (HostedMiner m : h.miners()) {
+        candidates.add(new Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes()));
       }
+    }
+    Set<String> excluded = new HashSet<>(failedMiners);
+    Map<String, Integer> perNode = new HashMap<>();
+    for (Manifest.Shard s : placed) {
+      excluded.add(s.minerId());
+      perNode.merge(s.nodeId(), 1, Integer::sum);
     }
     List<Placement.Candidate> chosen;
     try {
-      chosen = Placement.choose(candidates, needed, bytes.size(), excludedMiners, random);
-    } catch (io.cess.core.placement.PlacementException e) {
+      chosen = Placement.choose(candidates, pending.size(), encoded.shardSizeBytes(), excluded, maxPerNode, perNode, random);
+    } catch (PlacementException e) {
       String why = lastFailure == null ? "" : " (last transfer failure: " + lastFailure.getMessage() + ")";
-      return CompletableFuture.failedFuture(new io.cess.core.placement.PlacementException(e.getMessage() + why));
+      return CompletableFuture.failedFuture(new PlacementException(e.getMessage() + why));
     }
-    List<CompletableFuture<Optional<Manifest.Replica>>> puts = new ArrayList<>();
-    Throwable[] failure = {lastFailure};
-    for (Placement.Candidate c : chosen) {
-      String url = view.host(c.nodeId()).transferUrl();
+    List<CompletableFuture<Manifest.Shard>> puts = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      SegmentCodec.EncodedShard shard = pending.get(i);
+      Placement.Candidate c = chosen.get(i);
       puts.add(
           transfer
-              .put(url, c.minerId(), hash, bytes)
-              .thenApply(done -> Optional.of(new Manifest.Replica(c.minerId(), c.nodeId())))
-              .exceptionally(
-                  e -> {
-                    log.warn("shard {} not stored on miner {}: {}", hash, c.minerId(), e.toString());
-                    synchronized (excludedMiners) {
-                      excludedMiners.add(c.minerId());
-                      failure[0] = e;
-                    }
-                    return Optional.empty();
-                  })
+              .put(view.host(c.nodeId()).transferUrl(), c.minerId(), shard.sha256(), ByteString.fromArrayUnsafe(shard.bytes()))
+              .thenApply(
+                  done -> new Manifest.Shard(
+                      shard.index(), shard.sha256(), shard.bytes().length, shard.merkleRoot(), c.minerId(), c.nodeId()))
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
+        .handle((v, e) -> null)
         .thenCompose(
-            v -> {
-              List<Manifest.Replica> stored = new ArrayList<>();
-              puts.forEach(f -> f.join().ifPresent(stored::add));
-              if (stored.size() == needed) {
-                return CompletableFuture.completedFuture(stored);
+            ignoredOutcome -> {
+              List<Manifest.Shard> nowPlaced = new ArrayList<>(placed);
+              List<SegmentCodec.EncodedShard> retry = new ArrayList<>();
+              Set<String> failed = new HashSet<>(failedMiners);
+              Throwable failure = lastFailure;
+              for (int i = 0; i < puts.size(); i++) {
+                CompletableFuture<Manifest.Shard> f = puts.get(i);
+                if (f.isCompletedExceptionally()) {
+                  Throwable t = f.handle((ok, err) -> err).join();
+                  log.warn("shard {} of segment {} not stored on miner {}: {}",
+                      pending.get(i).index(), encoded.index(), chosen.get(i).minerId(), t.toString());
+                  failed.add(chosen.get(i).minerId());
+                  retry.add(pending.get(i));
+                  failure = t;
+                } else {
+                  nowPlaced.add(f.join());
+                }
+              }
+              if (retry.isEmpty()) {
+                return CompletableFuture.completedFuture(nowPlaced);
               }
               if (attemptsLeft <= 1) {
-                return CompletableFuture.failedFuture(
-                    new TransferException(
-                        "could not store shard " + hash + " on " + needed + " miners: " + failure[0]));
+                deleteShards(List.of(new Manifest.Segment(encoded.index(), 0, "", 0, nowPlaced)));
+                return CompletableFuture.failedFuture(new TransferException(
+                    "could not store segment " + encoded.index() + " on enough miners: " + failure));
               }
-              Set<String> nodes = new HashSet<>(usedNodes);
-              stored.forEach(r -> nodes.add(r.nodeId()));
-              return place(view, hash, bytes, needed - stored.size(), excludedMiners, nodes, attemptsLeft - 1, failure[0])
-                  .thenApply(
-                      more -> {
-                        List<Manifest.Replica> all = new ArrayList<>(stored);
-                        all.addAll(more);
-                        return all;
-                      });
+              return placeShards(view, encoded, retry, nowPlaced, failed, maxPerNode, attemptsLeft - 1, failure);
             });
   }
 
   private CompletionStage<StoredObject> record(
-      String bucket, String key, List<Manifest.Segment> segments, long sizeBytes, String sha256) {
-    String fileId = Sha256.fileId(segments.stream().map(Manifest.Segment::sha256).toList(), sizeBytes);
-    Manifest manifest =
-        new Manifest(fileId, sizeBytes, sha256, settings.segmentSizeBytes(), segments, Instant.now());
+      String bucket,
+      String key,
+      StoragePolicy policy,
+      String uploadId,
+      byte[] dataKey,
+      List<Manifest.Segment> segments,
+      long sizeBytes,
+      String sha256) {
+    String fileId = Fingerprints.fileId(segments.stream().map(Manifest.Segment::sha256).toList(), sizeBytes);
+    String wrapped = Base64.getEncoder().encodeToString(
+        keyWrap.wrap("cess-data-key:" + uploadId, dataKey));
+    Manifest manifest = new Manifest(
+        fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrapped, segments, Instant.now());
     String reference = bucket + "/" + key;
     return file(fileId)
         .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
+        .thenCompose(
+            recorded ->
+                // content already stored (under another data key): this upload's shards are surplus
+                (recorded.deduplicated() ? deleteShards(segments) : CompletableFuture.completedFuture(Done.getInstance()))
+                    .thenApply(d -> recorded))
         .thenCompose(
             recorded -> {
               ObjectEntry entry = new ObjectEntry(fileId, sizeBytes, sha256, Instant.now());
@@ -207,6 +272,19 @@ public final class ObjectGateway {
                           new StoredObject(
                               bucket, key, fileId, sha256, sizeBytes, segments.size(), recorded.deduplicated()));
             });
+  }
+
+  /** The policy new objects of a bucket are written with. */
+  public CompletionStage<StoragePolicy> policyOf(String bucket) {
+    return bucket(bucket)
+        .<Bucket.BucketPolicy>ask(Bucket.GetPolicy::new, settings.askTimeout())
+        .thenApply(p -> p.policy() == null ? settings.defaultPolicy() : StoragePolicy.parse(p.policy()));
+  }
+
+  public CompletionStage<StoragePolicy> setPolicy(String bucket, StoragePolicy policy) {
+    return bucket(bucket)
+        .<Bucket.BucketPolicy>askWithStatus(r -> new Bucket.SetPolicy(policy.toString(), r), settings.askTimeout())
+        .thenApply(p -> StoragePolicy.parse(p.policy()));
   }
 
   // ---------------------------------------------------------------- read
@@ -232,63 +310,165 @@ public final class ObjectGateway {
                           log.error("{}/{} names file {} which has no manifest", bucket, key, entry.get().fileId());
                           return Optional.<ObjectDownload>empty();
                         }
-                        return Optional.of(new ObjectDownload(entry.get(), content(lookup.manifest())));
+                        return Optional.of(new ObjectDownload(entry.get(), lookup.manifest()));
                       });
             });
   }
 
   /** The file's bytes: segments fetched a few at a time, in order, each verified. */
   public Source<ByteString, NotUsed> content(Manifest manifest) {
-    return Source.from(manifest.segments())
-        .mapAsync(settings.downloadParallelism(), this::fetchSegment);
+    return content(manifest, 0, manifest.sizeBytes() - 1);
   }
 
-  private CompletionStage<ByteString> fetchSegment(Manifest.Segment segment) {
-    return view().thenCompose(view -> fetchFrom(orderedReplicas(segment), 0, segment, view, null));
-  }
-
-  private List<Manifest.Replica> orderedReplicas(Manifest.Segment segment) {
-    List<Manifest.Replica> local = new ArrayList<>();
-    List<Manifest.Replica> remote = new ArrayList<>();
-    for (Manifest.Replica r : segment.replicas()) {
-      (r.nodeId().equals(localNodeId) ? local : remote).add(r);
+  /**
+   * Bytes {@code first..last} (inclusive) of the file: only the segments that overlap the range
+   * are fetched, and the first and last are trimmed.
+   */
+  public Source<ByteString, NotUsed> content(Manifest manifest, long first, long last) {
+    if (manifest.sizeBytes() == 0 || last < first) {
+      return Source.empty();
     }
-    local.addAll(remote);
+    long seg = manifest.segmentSizeBytes();
+    int from = (int) (first / seg);
+    int to = (int) (last / seg);
+    StoragePolicy policy = StoragePolicy.parse(manifest.policy());
+    SegmentCodec codec = new SegmentCodec(policy);
+    byte[] dataKey = keyWrap.unwrap("cess-data-key:" + manifest.uploadId(), Base64.getDecoder().decode(manifest.wrappedKey()));
+    return Source.from(manifest.segments().subList(from, to + 1))
+        .mapAsync(settings.downloadParallelism(), s -> fetchSegment(manifest, codec, dataKey, s))
+        .zipWithIndex()
+        .map(
+            p -> {
+              long segStart = (from + p.second()) * seg;
+              byte[] bytes = p.first();
+              int lo = (int) Math.max(0, first - segStart);
+              int hi = (int) Math.min(bytes.length, last - segStart + 1);
+              return ByteString.fromArrayUnsafe(bytes, lo, hi - lo);
+            });
+  }
+
+  /**
+   * Fetches K verified shards of a segment (local holders first, the K in parallel; a missing or
+   * corrupt shard is skipped and another one fetched), then decodes and decrypts.
+   */
+  private CompletionStage<byte[]> fetchSegment(
+      Manifest manifest, SegmentCodec codec, byte[] dataKey, Manifest.Segment segment) {
+    int k = codec.policy().readShards();
+    byte[][] shards = new byte[segment.shards().size()][];
+    return view()
+        .thenCompose(view -> gather(view, segment, orderedShards(segment, view), 0, k, shards, null))
+        .thenApplyAsync(
+            ok -> codec.decode(dataKey, manifest.uploadId(), segment.index(), segment.cipherSizeBytes(), segment.sha256(), shards),
+            codecExecutor);
+  }
+
+  /**
+   * The order in which to try a segment's shards: holders on this node, then other live nodes,
+   * then nodes missing from the live view (tried last: reaching a dead node costs a timeout).
+   * Data shards come before parity shards within each group, so decoding is cheapest.
+   */
+  private List<Manifest.Shard> orderedShards(Manifest.Segment segment, ClusterMiners.MinersView view) {
+    List<Manifest.Shard> local = new ArrayList<>();
+    List<Manifest.Shard> live = new ArrayList<>();
+    List<Manifest.Shard> unknown = new ArrayList<>();
+    for (Manifest.Shard s : segment.shards()) {
+      if (view.host(s.nodeId()) == null) {
+        unknown.add(s);
+      } else {
+        (s.nodeId().equals(localNodeId) ? local : live).add(s);
+      }
+    }
+    local.addAll(live);
+    local.addAll(unknown);
     return local;
   }
 
-  private CompletionStage<ByteString> fetchFrom(
-      List<Manifest.Replica> replicas, int i, Manifest.Segment segment, ClusterMiners.MinersView view, Throwable last) {
-    if (i >= replicas.size()) {
-      return CompletableFuture.failedFuture(
-          new TransferException(
-              "no intact copy of segment " + segment.index() + " (" + segment.sha256() + ") is reachable: " + last));
+  /** Fetches shards from {@code next} on until {@code needed} more are in {@code shards}. */
+  private CompletionStage<Done> gather(
+      ClusterMiners.MinersView view,
+      Manifest.Segment segment,
+      List<Manifest.Shard> order,
+      int next,
+      int needed,
+      byte[][] shards,
+      Throwable last) {
+    if (needed <= 0) {
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
-    Manifest.Replica r = replicas.get(i);
-    return transferUrl(view, r.nodeId())
-        .thenCompose(url -> transfer.get(url, r.minerId(), segment.sha256(), segment.sizeBytes()))
-        .thenApply(
-            bytes -> {
-              MessageDigest d = Sha256.newDigest();
-              for (ByteBuffer bb : bytes.getByteBuffers()) {
-                d.update(bb);
+    if (next + needed > order.size()) {
+      return CompletableFuture.failedFuture(new TransferException(
+          "segment " + segment.index() + " has too few intact shards reachable: " + last));
+    }
+    List<CompletableFuture<Boolean>> wave = new ArrayList<>();
+    Throwable[] failure = {last};
+    for (Manifest.Shard s : order.subList(next, next + needed)) {
+      wave.add(
+          transferUrl(view, s.nodeId())
+              .thenCompose(url -> transfer.get(url, s.minerId(), s.sha256(), s.sizeBytes()))
+              .thenApply(
+                  bytes -> {
+                    byte[] b = bytes.toArray();
+                    String actual = Sha256.hex(b);
+                    if (!actual.equals(s.sha256())) {
+                      throw new TransferException(
+                          "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt");
+                    }
+                    shards[s.index()] = b;
+                    return true;
+                  })
+              .exceptionally(
+                  e -> {
+                    log.warn("skipping shard {} of segment {} on miner {}: {}", s.index(), segment.index(), s.minerId(), e.toString());
+                    synchronized (failure) {
+                      failure[0] = e;
+                    }
+                    return false;
+                  })
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new))
+        .thenCompose(
+            v -> {
+              int missing = (int) wave.stream().filter(f -> !f.join()).count();
+              return gather(view, segment, order, next + needed, missing, shards, failure[0]);
+            });
+  }
+
+  /** The manifest of a stored file, if it is stored. */
+  public CompletionStage<Optional<Manifest>> manifest(String fileId) {
+    return file(fileId)
+        .<File.ManifestLookup>ask(File.GetManifest::new, settings.askTimeout())
+        .thenApply(l -> Optional.ofNullable(l.manifest()));
+  }
+
+  /** Per segment: shards on nodes that are live members now, and the margin above K. */
+  public record SegmentHealth(int index, int shards, int liveShards, int needed, int spare) {}
+
+  public record FileHealth(String fileId, String policy, int segments, int minimumSpare, List<SegmentHealth> perSegment) {}
+
+  public CompletionStage<Optional<FileHealth>> health(String fileId) {
+    return manifest(fileId)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<FileHealth>empty());
               }
-              String actual = Sha256.hex(d);
-              if (!actual.equals(segment.sha256())) {
-                throw new TransferException(
-                    "copy of segment " + segment.index() + " on miner " + r.minerId() + " is corrupt (hash " + actual + ")");
-              }
-              return bytes;
-            })
-        .handle(
-            (bytes, e) -> {
-              if (e == null) {
-                return CompletableFuture.completedFuture(bytes);
-              }
-              log.warn("skipping copy of segment {} on miner {}: {}", segment.index(), r.minerId(), e.toString());
-              return fetchFrom(replicas, i + 1, segment, view, e);
-            })
-        .thenCompose(x -> x);
+              Manifest m = found.get();
+              int k = StoragePolicy.parse(m.policy()).readShards();
+              return view()
+                  .thenApply(
+                      view -> {
+                        List<SegmentHealth> rows = new ArrayList<>();
+                        int minSpare = Integer.MAX_VALUE;
+                        for (Manifest.Segment s : m.segments()) {
+                          int live = (int) s.shards().stream().filter(x -> view.host(x.nodeId()) != null).count();
+                          rows.add(new SegmentHealth(s.index(), s.shards().size(), live, k, live - k));
+                          minSpare = Math.min(minSpare, live - k);
+                        }
+                        return Optional.of(new FileHealth(
+                            fileId, m.policy(), rows.size(), rows.isEmpty() ? 0 : minSpare, rows));
+                      });
+            });
   }
 
   public CompletionStage<Bucket.ObjectListing> list(String bucket, String prefix, int maxKeys) {
@@ -315,27 +495,27 @@ public final class ObjectGateway {
         .thenCompose(
             released ->
                 released.fileDeleted()
-                    ? deleteCopies(released.manifest().segments())
+                    ? deleteShards(released.manifest().segments())
                     : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   /**
-   * Removes the given copies from their holders. A holder that cannot be reached keeps an
-   * orphan, which is logged here (collecting orphans is the garbage collector's job).
+   * Removes the given segments' shards from their holders. A holder that cannot be reached keeps
+   * an orphan, which is logged here (collecting orphans is the garbage collector's job).
    */
-  private CompletionStage<Done> deleteCopies(List<Manifest.Segment> segments) {
+  private CompletionStage<Done> deleteShards(List<Manifest.Segment> segments) {
     return view()
         .thenCompose(
             view -> {
               List<CompletableFuture<Done>> deletes = new ArrayList<>();
-              for (Manifest.Segment s : segments) {
-                for (Manifest.Replica r : s.replicas()) {
+              for (Manifest.Segment seg : segments) {
+                for (Manifest.Shard s : seg.shards()) {
                   deletes.add(
-                      transferUrl(view, r.nodeId())
-                          .thenCompose(url -> transfer.delete(url, r.minerId(), s.sha256()))
+                      transferUrl(view, s.nodeId())
+                          .thenCompose(url -> transfer.delete(url, s.minerId(), s.sha256()))
                           .exceptionally(
                               e -> {
-                                log.warn("orphaned shard {} on miner {}: {}", s.sha256(), r.minerId(), e.toString());
+                                log.warn("orphaned shard {} on miner {}: {}", s.sha256(), s.minerId(), e.toString());
                                 return Done.getInstance();
                               })
                           .toCompletableFuture());

@@ -45,9 +45,6 @@ public class FileTest {
   private static final Manifest SECOND_UPLOAD =
       SampleManifests.of(CONTENT, 16, "second", Instant.parse("2024-02-01T10:00:00Z"));
 
-  /** What the file holds after both uploads: the first upload's copies plus the second's. */
-  private static final Manifest MERGED = File.merge(FIRST_UPLOAD, SECOND_UPLOAD);
-
   private EventSourcedBehaviorTestKit<Command, Event, State> file;
 
   @Before
@@ -110,26 +107,16 @@ public class FileTest {
   }
 
   @Test
-  public void aSecondUploadOfTheSameContentAddsAReferenceAndItsCopies() {
+  public void aSecondUploadOfTheSameContentOnlyAddsAReference() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
     CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> r =
         upload(SECOND_UPLOAD, "backup/cat.jpg");
-    Manifest merged = File.merge(FIRST_UPLOAD, SECOND_UPLOAD);
     assertTrue(deduplicated(r.reply()));
-    assertEquals("dedup: the caller learns where the bytes are", merged, success(r.reply()));
-    assertEquals(new ReferenceAdded("backup/cat.jpg", merged), r.event());
+    assertEquals(
+        "dedup: the caller learns which manifest is kept", FIRST_UPLOAD, success(r.reply()));
+    assertEquals(new ReferenceAdded("backup/cat.jpg"), r.event());
     assertEquals(new TreeSet<>(Set.of("photos/cat.jpg", "backup/cat.jpg")), r.state().references());
-    assertEquals(merged, r.state().manifest());
-    for (int i = 0; i < merged.segments().size(); i++) {
-      assertEquals("first upload's copies kept, second's added", 4, merged.segments().get(i).replicas().size());
-      assertEquals(FIRST_UPLOAD.segments().get(i).replicas(), merged.segments().get(i).replicas().subList(0, 2));
-    }
-    assertEquals(FIRST_UPLOAD.createdAt(), merged.createdAt());
-  }
-
-  @Test
-  public void mergingCopiesOnTheSameMinersAddsNothing() {
-    assertEquals(FIRST_UPLOAD, File.merge(FIRST_UPLOAD, FIRST_UPLOAD));
+    assertEquals(FIRST_UPLOAD, r.state().manifest());
   }
 
   @Test
@@ -172,8 +159,8 @@ public class FileTest {
     assertEquals(new Released(false, null), r.reply());
     assertEquals(new ReferenceReleased("photos/cat.jpg"), r.event());
     assertEquals(
-        new State("stored", MERGED, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
-    assertEquals(MERGED, lookup());
+        new State("stored", FIRST_UPLOAD, new TreeSet<>(Set.of("backup/cat.jpg"))), r.state());
+    assertEquals(FIRST_UPLOAD, lookup());
   }
 
   @Test
@@ -184,7 +171,7 @@ public class FileTest {
     CommandResultWithReply<Command, Event, State, Released> r = release("backup/cat.jpg");
     assertEquals(
         "the caller removes the shards this manifest names",
-        new Released(true, MERGED),
+        new Released(true, FIRST_UPLOAD),
         r.reply());
     assertEquals(
         List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())),
@@ -232,9 +219,9 @@ public class FileTest {
 
     State recovered = file.restart().state();
     assertEquals(before, recovered);
-    assertEquals(MERGED, recovered.manifest());
+    assertEquals(FIRST_UPLOAD, recovered.manifest());
     assertEquals(Set.of("backup/cat.jpg", "third/cat.jpg"), recovered.references());
-    assertEquals(MERGED, lookup());
+    assertEquals(FIRST_UPLOAD, lookup());
   }
 
   @Test

@@ -13,7 +13,7 @@ public final class SampleManifests {
 
   /**
    * The manifest of {@code content} cut into segments of {@code segmentSizeBytes}, each segment
-   * held by miners {@code m1} on {@code node1} and {@code m2} on {@code node2} of {@code holders}.
+   * coded into two made-up shards held by miners {@code m1} on {@code node1} and {@code m2} on {@code node2} of {@code holders}.
    */
   public static Manifest of(
       String content, int segmentSizeBytes, String holders, Instant createdAt) {
@@ -31,15 +31,19 @@ public final class SampleManifests {
               index,
               len,
               hash,
+              len + 28,
               List.of(
-                  new Manifest.Replica(holders + "-node1-m1", holders + "-node1"),
-                  new Manifest.Replica(holders + "-node2-m2", holders + "-node2"))));
+                  new Manifest.Shard(0, Sha256.hex((holders + index + "a").getBytes(StandardCharsets.UTF_8)), 8, "root-a", holders + "-node1-m1", holders + "-node1"),
+                  new Manifest.Shard(1, Sha256.hex((holders + index + "b").getBytes(StandardCharsets.UTF_8)), 8, "root-b", holders + "-node2-m2", holders + "-node2"))));
     }
     return new Manifest(
         Sha256.fileId(hashes, bytes.length),
         bytes.length,
         Sha256.hex(bytes),
         segmentSizeBytes,
+        "replicas:2",
+        "upload-" + holders,
+        "d3JhcHBlZA==",
         List.copyOf(segments),
         createdAt);
   }

@@ -43,6 +43,21 @@ public final class Placement {
       Set<String> excludedMiners,
       int maxPerNode,
       Random random) {
+    return choose(candidates, count, sizeBytes, excludedMiners, maxPerNode, java.util.Map.of(), random);
+  }
+
+  /**
+   * As above, for the rest of a placement: {@code alreadyPerNode} counts the shards of the same
+   * segment already on each node (they count against {@code maxPerNode}).
+   */
+  public static List<Candidate> choose(
+      List<Candidate> candidates,
+      int count,
+      long sizeBytes,
+      Set<String> excludedMiners,
+      int maxPerNode,
+      java.util.Map<String, Integer> alreadyPerNode,
+      Random random) {
     List<Candidate> pool = new ArrayList<>();
     for (Candidate c : candidates) {
       if (c.freeBytes() >= sizeBytes && !excludedMiners.contains(c.minerId())) {
@@ -52,7 +67,7 @@ public final class Placement {
     // Stable order first, so that the random draw alone decides (reproducible in tests).
     pool.sort(Comparator.comparing(Candidate::minerId));
     List<Candidate> chosen = new ArrayList<>();
-    java.util.Map<String, Integer> perNode = new java.util.HashMap<>();
+    java.util.Map<String, Integer> perNode = new java.util.HashMap<>(alreadyPerNode);
     Set<String> usedRegions = new HashSet<>();
     Set<String> usedMiners = new HashSet<>();
     while (chosen.size() < count) {

@@ -76,6 +76,10 @@ public final class UpCommand {
     if (!awaitReady(home, urls, started)) {
       return 1;
     }
+    int miners = count * Integer.parseInt(args.get("miners", "2"));
+    if (!awaitMiners(urls.values().iterator().next(), miners)) {
+      return 1;
+    }
     System.out.println();
     System.out.println("CESS is up: " + count + " nodes.");
     urls.forEach((name, url) -> System.out.println("  " + name + "  " + url + "   (API " + url + "/v1, health " + url + "/health/ready)"));
@@ -156,6 +160,33 @@ public final class UpCommand {
       }
     }
     System.out.println("the cluster was not ready within " + READY_TIMEOUT.toSeconds() + " s; see the logs under " + home.root().resolve("logs"));
+    return false;
+  }
+
+  /** Placement needs every miner: wait until the first gateway sees them all. */
+  static boolean awaitMiners(String url, int expected) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int seen = -1;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = client.send(
+            HttpRequest.newBuilder(URI.create(url + "/v1/miners")).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        seen = r.statusCode() == 200 ? io.cess.http.routes.Json.MAPPER.readTree(r.body()).size() : -1;
+        if (seen == expected) {
+          System.out.println("miners: all " + expected + " visible");
+          return true;
+        }
+        Thread.sleep(POLL.toMillis());
+      } catch (IOException e) {
+        seen = -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    System.out.println("only " + seen + " of " + expected + " miners became visible within 60 s");
     return false;
   }
 

@@ -13,6 +13,7 @@ import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.core.naming.ObjectNames;
+import io.cess.core.policy.StoragePolicy;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -35,7 +36,11 @@ public final class ObjectRoutes {
   }
 
   public Route route() {
-    return pathPrefix(
+    return concat(
+        path(
+            PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()),
+            bucket -> validBucket(bucket, () -> bucketRoute(bucket))),
+        pathPrefix(
         PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()).slash("objects"),
         bucket ->
             concat(
@@ -45,7 +50,30 @@ public final class ObjectRoutes {
                     normalizedKey ->
                         optionalHeaderValueByName(
                             "Raw-Request-URI",
-                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), this::objectRoute)))));
+                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), this::objectRoute))))));
+  }
+
+  public record BucketView(String bucket, String policy) {}
+
+  /** {@code GET /v1/buckets/{b}}: its policy; {@code PUT /v1/buckets/{b}?policy=ec:4+2}: set it. */
+  private Route bucketRoute(String bucket) {
+    return concat(
+        get(() -> onSuccess(objects.policyOf(bucket), p -> completeOK(new BucketView(bucket, p.toString()), Json.marshaller()))),
+        put(
+            () ->
+                parameterOptional(
+                    "policy",
+                    text -> {
+                      StoragePolicy policy;
+                      try {
+                        policy = text.map(StoragePolicy::parse).orElse(objects.settings().defaultPolicy());
+                      } catch (IllegalArgumentException e) {
+                        return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
+                      }
+                      return onSuccess(
+                          objects.setPolicy(bucket, policy),
+                          p -> completeOK(new BucketView(bucket, p.toString()), Json.marshaller()));
+                    })));
   }
 
   private Route objectRoute(String bucket, String key) {
@@ -69,24 +97,47 @@ public final class ObjectRoutes {
   }
 
   private Route download(String bucket, String key) {
-    return onSuccess(
-        objects.get(bucket, key),
-        found ->
-            found
-                .map(
-                    d ->
-                        complete(
-                            HttpResponse.create()
-                                .withStatus(StatusCodes.OK)
-                                .addHeader(RawHeader.create("ETag", "\"" + d.entry().sha256() + "\""))
-                                .addHeader(RawHeader.create("x-cess-sha256", d.entry().sha256()))
-                                .addHeader(RawHeader.create("x-cess-file-id", d.entry().fileId()))
-                                .withEntity(
-                                    d.entry().sizeBytes() == 0
-                                        ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                                        : HttpEntities.create(
-                                            ContentTypes.APPLICATION_OCTET_STREAM, d.entry().sizeBytes(), d.content()))))
-                .orElseGet(() -> noSuchKey(bucket, key)));
+    return optionalHeaderValueByName(
+        "Range",
+        range ->
+            onSuccess(
+                objects.get(bucket, key),
+                found -> found.map(d -> serve(d, range.orElse(null))).orElseGet(() -> noSuchKey(bucket, key))));
+  }
+
+  /** The whole object (200) or one byte range of it (206); an unsatisfiable range is 416. */
+  private Route serve(ObjectGateway.ObjectDownload d, String rangeHeader) {
+    long size = d.entry().sizeBytes();
+    HttpResponse base =
+        HttpResponse.create()
+            .addHeader(RawHeader.create("ETag", "\"" + d.entry().sha256() + "\""))
+            .addHeader(RawHeader.create("Accept-Ranges", "bytes"))
+            .addHeader(RawHeader.create("x-cess-sha256", d.entry().sha256()))
+            .addHeader(RawHeader.create("x-cess-file-id", d.entry().fileId()));
+    if (rangeHeader != null) {
+      long[] r;
+      try {
+        r = ByteRange.parse(rangeHeader, size);
+      } catch (IllegalArgumentException e) {
+        return complete(
+            ApiErrors.response(StatusCodes.RANGE_NOT_SATISFIABLE, "InvalidRange", e.getMessage())
+                .addHeader(RawHeader.create("Content-Range", "bytes */" + size)));
+      }
+      if (r != null) {
+        return complete(
+            base.withStatus(StatusCodes.PARTIAL_CONTENT)
+                .addHeader(RawHeader.create("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size))
+                .withEntity(
+                    HttpEntities.create(
+                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, objects.content(d.manifest(), r[0], r[1]))));
+      }
+    }
+    return complete(
+        base.withStatus(StatusCodes.OK)
+            .withEntity(
+                size == 0
+                    ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
+                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, objects.content(d.manifest(), 0, size - 1))));
   }
 
   private Route list(String bucket) {

@@ -17,7 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -52,6 +57,7 @@ public class ObjectPathIT {
     for (int i = 1; i <= 3; i++) {
       cluster.start(i);
     }
+    cluster.awaitMiners(6, Duration.ofSeconds(30));
   }
 
   @AfterClass
@@ -62,8 +68,8 @@ public class ObjectPathIT {
   }
 
   @Test
-  public void uploadIsStoredOnTwoNodesAndReadBackFromAnyGateway() throws Exception {
-    byte[] content = randomBytes(5 * 1024 * 1024 + 12345);
+  public void uploadIsErasureCodedOverAllNodesAndReadBackFromAnyGateway() throws Exception {
+    byte[] content = randomBytes(5 * MIB + 12345);
     JsonNode stored = put(1, "docs/a%20b+c.bin", content);
     assertEquals(Sha256.hex(content), stored.path("sha256").asText());
     assertEquals(content.length, stored.path("sizeBytes").asLong());
@@ -78,12 +84,107 @@ public class ObjectPathIT {
     assertEquals(Sha256.hex(content), head.headers().firstValue("x-cess-sha256").orElse(""));
     assertEquals(String.valueOf(content.length), head.headers().firstValue("content-length").orElse(""));
 
-    // every segment is on miners of at least two different nodes
-    for (int s = 0; s < 6; s++) {
-      int from = s * 1024 * 1024;
-      byte[] seg = Arrays.copyOfRange(content, from, Math.min(content.length, from + 1024 * 1024));
-      assertTrue("segment " + s + " on fewer than 2 nodes", nodesHolding(Sha256.hex(seg)) >= 2);
+    JsonNode manifest = manifest(stored.path("fileId").asText());
+    assertEquals("ec:4+2", manifest.path("policy").asText());
+    assertEquals(6, manifest.path("segments").size());
+    for (JsonNode segment : manifest.path("segments")) {
+      Map<String, Integer> perNode = new HashMap<>();
+      Set<String> miners = new HashSet<>();
+      for (JsonNode shard : segment.path("shards")) {
+        perNode.merge(shard.path("nodeId").asText(), 1, Integer::sum);
+        miners.add(shard.path("minerId").asText());
+        assertEquals("shard file on its holder", 1, nodesHolding(shard.path("sha256").asText()));
+      }
+      assertEquals(6, segment.path("shards").size());
+      assertEquals("6 shards on 6 miners", 6, miners.size());
+      assertEquals("2 shards on each of the 3 nodes: any one node may be lost", Map.of("node1", 2, "node2", 2, "node3", 2), perNode);
     }
+    JsonNode health = json(send(1, "GET", "/v1/files/" + stored.path("fileId").asText() + "/health", HttpRequest.BodyPublishers.noBody()).body());
+    assertEquals(2, health.path("minimumSpare").asInt());
+  }
+
+  @Test
+  public void noShardOnAnyDiskContainsARunOfThePlaintext() throws Exception {
+    byte[] content = randomBytes(2 * MIB + 777);
+    JsonNode stored = put(1, "secret.bin", content);
+    Set<Long> windows = new HashSet<>();
+    for (int i = 0; i + 32 <= content.length; i += 32) {
+      windows.add(windowHash(content, i));
+    }
+    int scanned = 0;
+    for (JsonNode segment : manifest(stored.path("fileId").asText()).path("segments")) {
+      for (JsonNode shard : segment.path("shards")) {
+        for (Path f : shardFiles(shard.path("sha256").asText())) {
+          byte[] bytes = Files.readAllBytes(f);
+          for (int i = 0; i + 32 <= bytes.length; i++) {
+            // any 64-byte run of plaintext contains one of the aligned 32-byte windows
+            if (windows.contains(windowHash(bytes, i))) {
+              throw new AssertionError(f + " contains plaintext at offset " + i);
+            }
+          }
+          scanned++;
+        }
+      }
+    }
+    assertEquals(3 * 6, scanned);
+  }
+
+  @Test
+  public void rangeReadsReturnExactlyTheRequestedBytes() throws Exception {
+    byte[] content = randomBytes(3 * MIB + 4321);
+    put(2, "ranged", content);
+    long[][] ranges = {{0, 0}, {MIB - 1, MIB}, {2 * MIB - 5, 3 * MIB + 5}, {10, 3 * MIB + 4320}};
+    for (long[] r : ranges) {
+      HttpResponse<byte[]> got = ranged(1, "ranged", "bytes=" + r[0] + "-" + r[1]);
+      assertEquals(206, got.statusCode());
+      assertEquals("bytes " + r[0] + "-" + r[1] + "/" + content.length, got.headers().firstValue("content-range").orElse(""));
+      assertTrue("range " + r[0] + "-" + r[1], Arrays.equals(Arrays.copyOfRange(content, (int) r[0], (int) r[1] + 1), got.body()));
+    }
+    HttpResponse<byte[]> suffix = ranged(3, "ranged", "bytes=-100");
+    assertTrue(Arrays.equals(Arrays.copyOfRange(content, content.length - 100, content.length), suffix.body()));
+    HttpResponse<byte[]> open = ranged(3, "ranged", "bytes=" + (3 * MIB) + "-");
+    assertTrue(Arrays.equals(Arrays.copyOfRange(content, 3 * MIB, content.length), open.body()));
+    HttpResponse<byte[]> beyond = ranged(1, "ranged", "bytes=" + content.length + "-");
+    assertEquals(416, beyond.statusCode());
+    assertEquals("InvalidRange", json(beyond.body()).path("code").asText());
+  }
+
+  @Test
+  public void aCorruptShardIsSkippedAndTheDownloadStaysCorrect() throws Exception {
+    byte[] content = randomBytes(MIB + 99);
+    JsonNode stored = put(1, "to-corrupt", content);
+    JsonNode shard = manifest(stored.path("fileId").asText()).path("segments").get(0).path("shards").get(0);
+    Path file = shardFiles(shard.path("sha256").asText()).get(0);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(file, bytes);
+    for (int node = 1; node <= 3; node++) {
+      assertTrue("node" + node, Arrays.equals(content, get(node, "to-corrupt").body()));
+    }
+  }
+
+  @Test
+  public void aBucketCanUseThreeReplicasInstead() throws Exception {
+    String bucket = BUCKET + "-r3";
+    HttpResponse<byte[]> bad = send(1, "PUT", "/v1/buckets/" + bucket + "?policy=ec:4", HttpRequest.BodyPublishers.noBody());
+    assertEquals(400, bad.statusCode());
+    assertEquals("InvalidPolicy", json(bad.body()).path("code").asText());
+    HttpResponse<byte[]> set = send(1, "PUT", "/v1/buckets/" + bucket + "?policy=replicas:3", HttpRequest.BodyPublishers.noBody());
+    assertEquals(200, set.statusCode());
+    assertEquals("replicas:3", json(send(2, "GET", "/v1/buckets/" + bucket, HttpRequest.BodyPublishers.noBody()).body()).path("policy").asText());
+
+    byte[] content = randomBytes(MIB + 1);
+    HttpResponse<byte[]> r = send(2, "PUT", "/v1/buckets/" + bucket + "/objects/three", HttpRequest.BodyPublishers.ofByteArray(content));
+    assertEquals(201, r.statusCode());
+    JsonNode manifest = manifest(json(r.body()).path("fileId").asText());
+    assertEquals("replicas:3", manifest.path("policy").asText());
+    for (JsonNode segment : manifest.path("segments")) {
+      Set<String> nodes = new HashSet<>();
+      segment.path("shards").forEach(x -> nodes.add(x.path("nodeId").asText()));
+      assertEquals(3, segment.path("shards").size());
+      assertEquals("one copy per node", 3, nodes.size());
+    }
+    assertTrue(Arrays.equals(content, send(3, "GET", "/v1/buckets/" + bucket + "/objects/three", HttpRequest.BodyPublishers.noBody()).body()));
   }
 
   @Test
@@ -117,31 +218,39 @@ public class ObjectPathIT {
 
   @Test
   public void deleteRemovesTheObjectAndItsShards() throws Exception {
-    byte[] content = randomBytes(2 * 1024 * 1024 + 7);
-    put(2, "to-delete", content);
-    String firstSegment = Sha256.hex(Arrays.copyOf(content, 1024 * 1024));
-    assertTrue(nodesHolding(firstSegment) >= 2);
+    byte[] content = randomBytes(2 * MIB + 7);
+    JsonNode stored = put(2, "to-delete", content);
+    List<String> shards = shardHashes(manifest(stored.path("fileId").asText()));
+    assertEquals(3 * 6, shards.size());
+    for (String sha : shards) {
+      assertEquals(1, nodesHolding(sha));
+    }
 
     assertEquals(204, send(3, "DELETE", "to-delete", HttpRequest.BodyPublishers.noBody()).statusCode());
     assertEquals(404, get(1, "to-delete").statusCode());
     assertEquals(404, send(1, "DELETE", "to-delete", HttpRequest.BodyPublishers.noBody()).statusCode());
-    assertEquals(0, nodesHolding(firstSegment));
+    for (String sha : shards) {
+      assertEquals("shard " + sha + " left behind", 0, nodesHolding(sha));
+    }
   }
 
   @Test
   public void sameContentUnderTwoKeysIsStoredOnce() throws Exception {
-    byte[] content = randomBytes(1024 * 1024 + 99);
+    byte[] content = randomBytes(MIB + 99);
     JsonNode first = put(1, "dedup/one", content);
+    List<String> kept = shardHashes(manifest(first.path("fileId").asText()));
     JsonNode second = put(2, "dedup/two", content);
     assertEquals(first.path("fileId").asText(), second.path("fileId").asText());
     assertTrue(second.path("deduplicated").asBoolean());
+    assertEquals("the manifest is the first upload's", kept, shardHashes(manifest(first.path("fileId").asText())));
+    assertEquals("the second upload's shards were removed", 2 * 6, countAllShardFilesOf(first.path("fileId").asText()));
 
     assertEquals(204, send(1, "DELETE", "dedup/one", HttpRequest.BodyPublishers.noBody()).statusCode());
     assertTrue(Arrays.equals(content, get(3, "dedup/two").body()));
-    String segment = Sha256.hex(Arrays.copyOf(content, 1024 * 1024));
-    assertTrue(nodesHolding(segment) >= 2);
     assertEquals(204, send(1, "DELETE", "dedup/two", HttpRequest.BodyPublishers.noBody()).statusCode());
-    assertEquals(0, nodesHolding(segment));
+    for (String sha : kept) {
+      assertEquals(0, nodesHolding(sha));
+    }
   }
 
   @Test
@@ -193,6 +302,43 @@ public class ObjectPathIT {
 
   // ------------------------------------------------------------------ helpers
 
+  private static final int MIB = 1024 * 1024;
+
+  private static JsonNode manifest(String fileId) throws Exception {
+    HttpResponse<byte[]> r = send(1, "GET", "/v1/files/" + fileId, HttpRequest.BodyPublishers.noBody());
+    assertEquals(200, r.statusCode());
+    return json(r.body());
+  }
+
+  private static List<String> shardHashes(JsonNode manifest) {
+    List<String> out = new ArrayList<>();
+    manifest.path("segments").forEach(s -> s.path("shards").forEach(x -> out.add(x.path("sha256").asText())));
+    return out;
+  }
+
+  /** Shard files of the stored manifest present on any disk (one per shard when clean). */
+  private static int countAllShardFilesOf(String fileId) throws Exception {
+    int n = 0;
+    for (String sha : shardHashes(manifest(fileId))) {
+      n += shardFiles(sha).size();
+    }
+    return n;
+  }
+
+  private static HttpResponse<byte[]> ranged(int node, String key, String range) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + BUCKET + "/objects/" + key))
+        .header("Range", range).timeout(Duration.ofSeconds(60)).build();
+    return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static long windowHash(byte[] b, int from) {
+    long h = 1125899906842597L;
+    for (int i = from; i < from + 32; i++) {
+      h = 31 * h + b[i];
+    }
+    return h;
+  }
+
   private byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     random.nextBytes(b);
@@ -228,16 +374,28 @@ public class ObjectPathIT {
   static int nodesHolding(String sha256) throws IOException {
     int count = 0;
     for (int i = 1; i <= 3; i++) {
-      Path miners = cluster.dataDir("node" + i).resolve("miners");
-      if (!Files.isDirectory(miners)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.walk(miners)) {
-        if (files.anyMatch(p -> p.getFileName().toString().equals(sha256))) {
-          count++;
-        }
+      if (!shardFilesOn(i, sha256).isEmpty()) {
+        count++;
       }
     }
     return count;
+  }
+
+  static List<Path> shardFiles(String sha256) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      out.addAll(shardFilesOn(i, sha256));
+    }
+    return out;
+  }
+
+  static List<Path> shardFilesOn(int node, String sha256) throws IOException {
+    Path miners = cluster.dataDir("node" + node).resolve("miners");
+    if (!Files.isDirectory(miners)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(miners)) {
+      return files.filter(p -> p.getFileName().toString().equals(sha256)).toList();
+    }
   }
 }

@@ -45,6 +45,7 @@ public class RecoveryIT {
     for (int i = 1; i <= 3; i++) {
       cluster.start(i);
     }
+    cluster.awaitMiners(6, Duration.ofSeconds(30));
     byte[] content = new byte[3 * 1024 * 1024 + 5];
     new Random(bucket.hashCode()).nextBytes(content); // differs per run: the journal outlives runs
     HttpResponse<String> put = http.send(

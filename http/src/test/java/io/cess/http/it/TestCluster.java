@@ -92,6 +92,34 @@ public final class TestCluster implements AutoCloseable {
     awaitReady(url(index), Duration.ofSeconds(90));
   }
 
+  /** Waits until every running gateway sees {@code count} miners (placement needs them all). */
+  public void awaitMiners(int count, Duration timeout) {
+    for (String name : systems.keySet()) {
+      String url = url(Integer.parseInt(name.substring(4)));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      int seen = -1;
+      while (seen != count) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(url + " sees " + seen + " miners, expected " + count);
+        }
+        try {
+          HttpResponse<String> r = http.send(
+              HttpRequest.newBuilder(URI.create(url + "/v1/miners")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          seen = r.statusCode() == 200 ? io.cess.http.routes.Json.MAPPER.readTree(r.body()).size() : -1;
+          if (seen != count) {
+            Thread.sleep(250);
+          }
+        } catch (java.io.IOException e) {
+          seen = -1;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
   /** Leaves the cluster gracefully and terminates the node's actor system. */
   public void stop(int index) throws Exception {
     ActorSystem<Void> system = systems.remove("node" + index);

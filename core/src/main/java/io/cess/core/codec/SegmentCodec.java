@@ -1,0 +1,109 @@
+package io.cess.core.codec;
+
+import io.cess.core.Sha256;
+import io.cess.core.crypto.SegmentCipher;
+import io.cess.core.erasure.ReedSolomon;
+import io.cess.core.erasure.ShardLayout;
+import io.cess.core.merkle.MerkleTree;
+import io.cess.core.policy.StoragePolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one plaintext segment into the shards that miners store, and back: encrypt under the
+ * file's data key (the upload id and segment index bound into the associated data), then either
+ * Reed-Solomon code the ciphertext into K data + M parity shards or copy it N times. Every shard
+ * gets a SHA-256 and a Merkle root over its {@value #PROOF_BLOCK_BYTES}-byte blocks (the leaves
+ * storage proofs challenge). No miner ever receives plaintext.
+ */
+public final class SegmentCodec {
+
+  public static final int PROOF_BLOCK_BYTES = 4096;
+
+  /** One shard ready to be placed. */
+  public record EncodedShard(int index, byte[] bytes, String sha256, String merkleRoot) {}
+
+  /** A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order. */
+  public record EncodedSegment(
+      int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards) {
+    public long shardSizeBytes() {
+      return shards.isEmpty() ? 0 : shards.get(0).bytes().length;
+    }
+  }
+
+  private final StoragePolicy policy;
+  private final ReedSolomon rs;
+  private final SegmentCipher cipher = new SegmentCipher();
+
+  public SegmentCodec(StoragePolicy policy) {
+    this.policy = policy;
+    this.rs = policy.kind() == StoragePolicy.Kind.EC ? new ReedSolomon(policy.dataShards(), policy.parityShards()) : null;
+  }
+
+  public StoragePolicy policy() {
+    return policy;
+  }
+
+  public EncodedSegment encode(byte[] dataKey, String uploadId, int index, byte[] plaintext) {
+    String plainSha = Sha256.hex(plaintext);
+    byte[] sealed = cipher.encrypt(dataKey, uploadId, index, plaintext);
+    List<EncodedShard> shards = new ArrayList<>();
+    if (rs == null) {
+      String sha = Sha256.hex(sealed);
+      String root = MerkleTree.ofBlocks(sealed, PROOF_BLOCK_BYTES).rootHex();
+      for (int i = 0; i < policy.shardCount(); i++) {
+        shards.add(new EncodedShard(i, sealed, sha, root));
+      }
+    } else {
+      byte[][] parts = ShardLayout.split(sealed, policy.dataShards(), policy.parityShards());
+      rs.encodeParity(parts, 0, parts[0].length);
+      for (int i = 0; i < parts.length; i++) {
+        shards.add(new EncodedShard(
+            i, parts[i], Sha256.hex(parts[i]), MerkleTree.ofBlocks(parts[i], PROOF_BLOCK_BYTES).rootHex()));
+      }
+    }
+    return new EncodedSegment(index, plaintext.length, plainSha, sealed.length, List.copyOf(shards));
+  }
+
+  /**
+   * Rebuilds the plaintext from at least {@link StoragePolicy#readShards()} verified shards
+   * ({@code shards[i]} null where missing) and checks it against the plaintext fingerprint.
+   *
+   * @throws io.cess.core.erasure.ErasureException with too few shards
+   * @throws io.cess.core.crypto.CryptoException when the ciphertext does not authenticate
+   * @throws IllegalStateException when the plaintext does not match its fingerprint
+   */
+  public byte[] decode(
+      byte[] dataKey, String uploadId, int index, long cipherSizeBytes, String plainSha256, byte[][] shards) {
+    byte[] sealed;
+    if (rs == null) {
+      sealed = null;
+      for (byte[] s : shards) {
+        if (s != null) {
+          sealed = s;
+          break;
+        }
+      }
+      if (sealed == null) {
+        throw new io.cess.core.erasure.ErasureException("no copy of segment " + index + " is available");
+      }
+    } else {
+      int size = ShardLayout.shardSize(cipherSizeBytes, policy.dataShards());
+      boolean[] present = new boolean[shards.length];
+      byte[][] work = new byte[shards.length][];
+      for (int i = 0; i < shards.length; i++) {
+        present[i] = shards[i] != null;
+        work[i] = present[i] ? shards[i] : new byte[size];
+      }
+      rs.reconstruct(work, present, 0, size);
+      byte[][] data = new byte[policy.dataShards()][];
+      System.arraycopy(work, 0, data, 0, data.length);
+      sealed = ShardLayout.join(data, (int) cipherSizeBytes);
+    }
+    byte[] plain = cipher.decrypt(dataKey, uploadId, index, sealed);
+    if (!Sha256.hex(plain).equals(plainSha256)) {
+      throw new IllegalStateException("segment " + index + " decrypted to bytes that do not match its fingerprint");
+    }
+    return plain;
+  }
+}
