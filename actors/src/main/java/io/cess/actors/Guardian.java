@@ -12,6 +12,7 @@ import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.actors.gateway.MasterKey;
+import io.cess.actors.gateway.RepairScan;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.miner.Miner;
 import io.cess.actors.node.NodeRegistration;
@@ -74,6 +75,11 @@ public final class Guardian {
                 gateway,
                 node.name(),
                 MasterKey.loadOrCreate(gateway.masterKeyFile()));
+            akka.cluster.typed.ClusterSingleton.get(system)
+                .init(
+                    akka.cluster.typed.SingletonActor.of(
+                            RepairScan.create(objects, gateway.repairScanInterval(), 4), "repair-scan")
+                        .withSettings(akka.cluster.typed.ClusterSingletonSettings.create(system).withRole("gateway")));
           }
 
           StorageNode.NodeInfo info = new StorageNode.NodeInfo(

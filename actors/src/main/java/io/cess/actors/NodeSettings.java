@@ -21,6 +21,9 @@ public record NodeSettings(
     int minerCount,
     long capacityBytes) {
 
+  /** The Akka cluster role that carries a member's node name ("name:node1"). */
+  public static final String NAME_ROLE_PREFIX = "name:";
+
   public static final Set<String> KNOWN_ROLES = Set.of("storage", "gateway", "validator");
 
   public static NodeSettings fromConfig(Config root) {

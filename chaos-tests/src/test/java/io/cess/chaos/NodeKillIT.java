@@ -27,8 +27,9 @@ import org.junit.Test;
  * Scenario: a holder node is killed with SIGKILL. The Split Brain Resolver downs it and every
  * acknowledged object stays downloadable; writes that the default ec:4+2 policy can no longer
  * place are refused with 503 (never silently under-protected) while a replicas:2 bucket still
- * takes writes; the node restarts, recovers from the journal and rejoins; a fourth JVM joins and
- * new data lands on its miners.
+ * takes writes; a fourth JVM joins and the repair scan rebuilds the killed node's shards onto
+ * it, back to full redundancy; the killed node restarts, recovers from the journal, rejoins and
+ * serves everything.
  */
 public class NodeKillIT {
 
@@ -38,6 +39,7 @@ public class NodeKillIT {
   private final Random random = new Random(bucket.hashCode());
   private final List<byte[]> acknowledged = new ArrayList<>();
   private final List<String> keys = new ArrayList<>();
+  private final List<String> fileIds = new ArrayList<>();
   private ProcessCluster cluster;
 
   @After
@@ -80,21 +82,38 @@ public class NodeKillIT {
     assertEquals(policy.body(), 200, policy.statusCode());
     upload(3, bucket + "-r2", "after-kill", 5 * 1024 * 1024);
 
-    cluster.restart(2);
-    assertEquals(3, cluster.members(1).size());
-    ProcessCluster.awaitCondition("node2's miners visible again", Duration.ofSeconds(30), () -> minerCount(3) == 6);
-    assertAllDownloadable(2);
-
+    // a fourth JVM joins: the repair scan rebuilds the killed node's shards onto it
     cluster.addNode(4);
+    ProcessCluster.awaitCondition("node4's miners visible", Duration.ofSeconds(30), () -> minerCount(1) == 6);
+    Duration toRepair = ProcessCluster.awaitCondition("full redundancy without node2", Duration.ofSeconds(120),
+        () -> minimumSpare(1, fileIds.get(0)) == 2 && !holders(1, fileIds.get(0)).contains("node2"));
+    System.out.println("repair restored full redundancy " + toRepair.toMillis() + " ms after node4 joined");
+    assertTrue("repaired shards landed on the new node", holders(1, fileIds.get(0)).contains("node4"));
+    assertTrue(fragmentsOn(4) > 0);
+    assertAllDownloadable(4);
+
+    // the killed node comes back: it recovers from the journal, rejoins and serves everything
+    cluster.restart(2);
     ProcessCluster.awaitCondition("4 members Up", Duration.ofSeconds(30),
         () -> cluster.members(1).values().stream().filter("Up"::equals).count() == 4);
-    ProcessCluster.awaitCondition("node4's miners visible", Duration.ofSeconds(30),
-        () -> minerCount(1) == 8);
-    for (int i = 0; i < 12; i++) {
+    ProcessCluster.awaitCondition("all 8 miners visible", Duration.ofSeconds(30), () -> minerCount(2) == 8);
+    assertAllDownloadable(2);
+    for (int i = 0; i < 8; i++) {
       upload(1 + i % 4, "grown-" + i, 256 * 1024);
     }
-    assertTrue("no shard landed on the new node", fragmentsOn(4) > 0);
-    assertAllDownloadable(4);
+    assertAllDownloadable(3);
+  }
+
+  /** The nodes holding shards of a file, from its manifest as one gateway reports it. */
+  private java.util.Set<String> holders(int node, String fileId) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      cluster.getJson(node, "/v1/files/" + fileId).path("segments")
+          .forEach(seg -> seg.path("shards").forEach(x -> out.add(x.path("nodeId").asText())));
+    } catch (java.io.IOException e) {
+      out.add("unknown: " + e.getMessage());
+    }
+    return out;
   }
 
   private void upload(int node, String key, int size) throws Exception {
@@ -111,6 +130,7 @@ public class NodeKillIT {
         HttpResponse.BodyHandlers.ofString());
     assertEquals("PUT " + key + " via node" + node + ": " + r.body(), 201, r.statusCode());
     assertEquals(Sha256.hex(content), Json.MAPPER.readTree(r.body()).path("sha256").asText());
+    fileIds.add(Json.MAPPER.readTree(r.body()).path("fileId").asText());
     acknowledged.add(content);
     keys.add(inBucket + "/objects/" + key);
   }
@@ -123,6 +143,14 @@ public class NodeKillIT {
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals("GET " + keys.get(i) + " via node" + node, 200, r.statusCode());
       assertTrue(keys.get(i) + " via node" + node + " differs", Arrays.equals(acknowledged.get(i), r.body()));
+    }
+  }
+
+  private int minimumSpare(int node, String fileId) {
+    try {
+      return cluster.getJson(node, "/v1/files/" + fileId + "/health").path("minimumSpare").asInt();
+    } catch (java.io.IOException e) {
+      return -1;
     }
   }
 

@@ -36,8 +36,12 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<Integer, Process> processes = new TreeMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** The cluster journals to its own keyspace: runs sharing one Cassandra never see each other. */
+  private final String keyspace = "chaos_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
   public ProcessCluster(Path root) {
     this.home = new LocalHome(root);
+    CassandraSchema.create(CassandraSettings.fromConfig(ConfigFactory.load()), keyspace);
   }
 
   public static void ensureCassandra(Path workDir) {
@@ -66,6 +70,7 @@ public final class ProcessCluster implements AutoCloseable {
         "--capacity", "2GiB",
         "--join", String.join(",", seeds),
         "--home", home.root().toString(),
+        "--keyspace", keyspace,
         "--config", UpCommand.localOverlay().toString()));
     processes.put(node, p);
     awaitCondition(name + " ready", Duration.ofSeconds(120), () -> {
@@ -164,5 +169,6 @@ public final class ProcessCluster implements AutoCloseable {
       p.onExit().join();
     }
     processes.clear();
+    CassandraSchema.drop(CassandraSettings.fromConfig(ConfigFactory.load()), keyspace);
   }
 }

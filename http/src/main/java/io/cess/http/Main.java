@@ -30,6 +30,7 @@ public final class Main {
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
                   --join host:akkaPort[,host:akkaPort]  --home DIR  --config FILE
                   --master-key FILE (default HOME/master.key; the same file on every gateway)
+                  --keyspace NAME (journal keyspace, default cess; tests use their own)
 
       Environment: CESS_HOME (default .cess), CESS_CASSANDRA_CONTACT_POINTS (external Cassandra,
       host:port[,host:port]), CESS_CASSANDRA_LOCAL_DATACENTER, CESS_NODE_JVM_OPTS.

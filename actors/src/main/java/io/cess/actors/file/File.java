@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * upload of this content records its manifest ({@code stored}); later uploads of the same content
  * only add a reference (dedup), and their own shards are removed by the caller. When the last reference (bucket/key) is released the file is
  * {@code deleted} and the caller removes its shards; the same content may be stored again later.
+ * While stored, repairs replace lost or corrupt shards with rebuilt copies on other miners.
  */
 public final class File
     extends EventSourcedBehaviorWithEnforcedReplies<File.Command, File.Event, File.State> {
@@ -44,6 +45,10 @@ public final class File
 
   public record ReleaseReference(String reference, ActorRef<Released> replyTo) implements Command {}
 
+  /** Records rebuilt shards of one segment on their new holders (replacing the lost ones). */
+  public record RecordRepair(int segmentIndex, List<Manifest.Shard> rebuilt, ActorRef<StatusReply<Manifest>> replyTo)
+      implements Command {}
+
   /** Reply: the manifest, or null when the file is not stored. */
   public record ManifestLookup(Manifest manifest) implements CborSerializable {}
 
@@ -61,6 +66,8 @@ public final class File
   public record ReferenceReleased(String reference) implements Event {}
 
   public record FileDeleted(String fileId) implements Event {}
+
+  public record ShardsRepaired(int segmentIndex, List<Manifest.Shard> rebuilt, java.time.Instant at) implements Event {}
 
   /** {@code manifest} is null unless stored. */
   public record State(String status, Manifest manifest, TreeSet<String> references)
@@ -112,6 +119,7 @@ public final class File
                 Effect()
                     .reply(cmd.replyTo(), new ManifestLookup(state.stored() ? state.manifest() : null)))
         .onCommand(ReleaseReference.class, this::onRelease)
+        .onCommand(RecordRepair.class, this::onRecordRepair)
         .build();
   }
 
@@ -133,6 +141,36 @@ public final class File
     return Effect()
         .persist(new ReferenceAdded(cmd.reference()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), true)));
+  }
+
+  private ReplyEffect<Event, State> onRecordRepair(State state, RecordRepair cmd) {
+    if (!state.stored()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("file " + fileId + " is not stored"));
+    }
+    if (cmd.segmentIndex() < 0 || cmd.segmentIndex() >= state.manifest().segments().size()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("no segment " + cmd.segmentIndex()));
+    }
+    Manifest.Segment segment = state.manifest().segments().get(cmd.segmentIndex());
+    for (Manifest.Shard s : cmd.rebuilt()) {
+      if (s.index() < 0 || s.index() >= segment.shards().size() || !segment.shards().get(s.index()).sha256().equals(s.sha256())) {
+        return Effect().reply(cmd.replyTo(), StatusReply.error("shard " + s.index() + " does not belong to segment " + cmd.segmentIndex()));
+      }
+    }
+    return Effect()
+        .persist(new ShardsRepaired(cmd.segmentIndex(), cmd.rebuilt(), java.time.Instant.now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.manifest()));
+  }
+
+  static Manifest withShards(Manifest m, int segmentIndex, List<Manifest.Shard> rebuilt) {
+    List<Manifest.Segment> segments = new java.util.ArrayList<>(m.segments());
+    Manifest.Segment seg = segments.get(segmentIndex);
+    List<Manifest.Shard> shards = new java.util.ArrayList<>(seg.shards());
+    for (Manifest.Shard s : rebuilt) {
+      shards.set(s.index(), s);
+    }
+    segments.set(segmentIndex, new Manifest.Segment(seg.index(), seg.sizeBytes(), seg.sha256(), seg.cipherSizeBytes(), List.copyOf(shards)));
+    return new Manifest(
+        m.fileId(), m.sizeBytes(), m.sha256(), m.segmentSizeBytes(), m.policy(), m.uploadId(), m.wrappedKey(), List.copyOf(segments), m.createdAt());
   }
 
   private ReplyEffect<Event, State> onRelease(State state, ReleaseReference cmd) {
@@ -172,6 +210,9 @@ public final class File
               return new State(s.status(), s.manifest(), refs);
             })
         .onEvent(FileDeleted.class, (s, e) -> new State("deleted", null, new TreeSet<>()))
+        .onEvent(
+            ShardsRepaired.class,
+            (s, e) -> new State(s.status(), withShards(s.manifest(), e.segmentIndex(), e.rebuilt()), s.references()))
         .build();
   }
 }

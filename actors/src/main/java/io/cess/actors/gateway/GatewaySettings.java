@@ -16,7 +16,8 @@ public record GatewaySettings(
     Duration transferTimeout,
     Duration minerRefreshInterval,
     StoragePolicy defaultPolicy,
-    Path masterKeyFile) {
+    Path masterKeyFile,
+    Duration repairScanInterval) {
 
   public static GatewaySettings fromConfig(Config root) {
     Config c = root.getConfig("cess.gateway");
@@ -34,7 +35,8 @@ public record GatewaySettings(
         c.getDuration("transfer-timeout"),
         c.getDuration("miner-refresh-interval"),
         policy(c.getString("default-policy")),
-        Path.of(c.getString("master-key-file")).toAbsolutePath());
+        Path.of(c.getString("master-key-file")).toAbsolutePath(),
+        c.getDuration("repair-scan-interval"));
   }
 
   private static StoragePolicy policy(String text) {

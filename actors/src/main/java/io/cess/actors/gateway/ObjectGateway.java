@@ -148,7 +148,7 @@ public final class ObjectGateway {
     return view()
         .thenCompose(
             view ->
-                placeShards(view, encoded, encoded.shards(), new ArrayList<>(), new HashSet<>(), maxPerNode, settings.placementAttempts(), null))
+                placeShards(view, encoded, encoded.shards(), List.of(), new HashSet<>(), maxPerNode, settings.placementAttempts(), null))
         .thenApply(
             shards -> {
               List<Manifest.Shard> ordered = new ArrayList<>(shards);
@@ -227,7 +227,8 @@ public final class ObjectGateway {
                 return CompletableFuture.completedFuture(nowPlaced);
               }
               if (attemptsLeft <= 1) {
-                deleteShards(List.of(new Manifest.Segment(encoded.index(), 0, "", 0, nowPlaced)));
+                List<Manifest.Shard> ours = nowPlaced.stream().filter(x -> !encoded.keep().contains(x.minerId() + "/" + x.sha256())).toList();
+                deleteShards(List.of(new Manifest.Segment(encoded.index(), 0, "", 0, ours)));
                 return CompletableFuture.failedFuture(new TransferException(
                     "could not store segment " + encoded.index() + " on enough miners: " + failure));
               }
@@ -355,11 +356,19 @@ public final class ObjectGateway {
       Manifest manifest, SegmentCodec codec, byte[] dataKey, Manifest.Segment segment) {
     int k = codec.policy().readShards();
     byte[][] shards = new byte[segment.shards().size()][];
+    Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return view()
-        .thenCompose(view -> gather(view, segment, orderedShards(segment, view), 0, k, shards, null))
+        .thenCompose(view -> gather(view, segment, orderedShards(segment, view), 0, k, shards, damaged, null))
         .thenApplyAsync(
             ok -> codec.decode(dataKey, manifest.uploadId(), segment.index(), segment.cipherSizeBytes(), segment.sha256(), shards),
-            codecExecutor);
+            codecExecutor)
+        .whenComplete(
+            (plain, e) -> {
+              if (!damaged.isEmpty()) {
+                log.warn("segment {} of file {}: shards {} are missing or corrupt; repairing", segment.index(), manifest.fileId(), damaged);
+                repair(manifest.fileId(), segment.index(), Set.copyOf(damaged));
+              }
+            });
   }
 
   /**
@@ -391,6 +400,7 @@ public final class ObjectGateway {
       int next,
       int needed,
       byte[][] shards,
+      Set<Integer> damaged,
       Throwable last) {
     if (needed <= 0) {
       return CompletableFuture.completedFuture(Done.getInstance());
@@ -411,7 +421,8 @@ public final class ObjectGateway {
                     String actual = Sha256.hex(b);
                     if (!actual.equals(s.sha256())) {
                       throw new TransferException(
-                          "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt");
+                          "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt",
+                          true);
                     }
                     shards[s.index()] = b;
                     return true;
@@ -419,6 +430,10 @@ public final class ObjectGateway {
               .exceptionally(
                   e -> {
                     log.warn("skipping shard {} of segment {} on miner {}: {}", s.index(), segment.index(), s.minerId(), e.toString());
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof TransferException t && t.damaged()) {
+                      damaged.add(s.index());
+                    }
                     synchronized (failure) {
                       failure[0] = e;
                     }
@@ -430,7 +445,119 @@ public final class ObjectGateway {
         .thenCompose(
             v -> {
               int missing = (int) wave.stream().filter(f -> !f.join()).count();
-              return gather(view, segment, order, next + needed, missing, shards, failure[0]);
+              return gather(view, segment, order, next + needed, missing, shards, damaged, failure[0]);
+            });
+  }
+
+  // ---------------------------------------------------------------- repair
+
+  private final Set<String> repairsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Rebuilds the {@code lost} shards of one segment from K intact siblings (ciphertext only: no
+   * key needed), stores them on other miners within the policy's per-node limit, records them in
+   * the File entity and removes the lost copies that can still be reached. Completes with the
+   * number of shards rebuilt; one repair per segment runs at a time.
+   */
+  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost) {
+    String key = fileId + "/" + segmentIndex;
+    if (lost.isEmpty() || !repairsInFlight.add(key)) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return manifest(fileId)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty() || segmentIndex >= found.get().segments().size()) {
+                return CompletableFuture.completedFuture(0);
+              }
+              return repair(found.get(), found.get().segments().get(segmentIndex), lost);
+            })
+        .whenComplete(
+            (n, e) -> {
+              repairsInFlight.remove(key);
+              if (e != null) {
+                log.warn("repair of segment {} of file {} failed (will be retried by the next scan): {}", segmentIndex, fileId, e.toString());
+              } else if (n > 0) {
+                log.info("repaired {} shards of segment {} of file {}", n, segmentIndex, fileId);
+              }
+            });
+  }
+
+  private CompletionStage<Integer> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost) {
+    StoragePolicy policy = StoragePolicy.parse(m.policy());
+    SegmentCodec codec = new SegmentCodec(policy);
+    byte[][] shards = new byte[segment.shards().size()][];
+    Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    return view()
+        .thenCompose(
+            view -> {
+              List<Manifest.Shard> sources =
+                  orderedShards(segment, view).stream().filter(x -> !lost.contains(x.index())).toList();
+              return gather(view, segment, sources, 0, policy.readShards(), shards, damaged, null)
+                  .thenApplyAsync(ok -> codec.rebuildShards(segment.cipherSizeBytes(), shards), codecExecutor)
+                  .thenCompose(
+                      rebuilt -> {
+                        List<SegmentCodec.EncodedShard> pending = new ArrayList<>();
+                        Set<String> keep = new HashSet<>();
+                        List<Manifest.Shard> held = new ArrayList<>();
+
+                        for (Manifest.Shard x : segment.shards()) {
+                          if (lost.contains(x.index())) {
+                            byte[] bytes = rebuilt[x.index()];
+                            if (!Sha256.hex(bytes).equals(x.sha256())) {
+                              throw new IllegalStateException("rebuilt shard " + x.index() + " does not match its fingerprint");
+                            }
+                            pending.add(new SegmentCodec.EncodedShard(x.index(), bytes, x.sha256(), x.merkleRoot()));
+                          } else {
+                            held.add(x);
+                            keep.add(x.minerId() + "/" + x.sha256());
+                          }
+                        }
+                        SegmentCodec.EncodedSegment encoded = new SegmentCodec.EncodedSegment(
+                            segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending, keep);
+                        // a miner that served a corrupt copy may take the rebuilt one (it replaces the bad file);
+                        // holders on lost nodes are not in the view, so they are not candidates anyway
+                        return placeShards(view, encoded, pending, held, new HashSet<>(), Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
+                            .thenCompose(
+                                all -> {
+                                  List<Manifest.Shard> fresh = all.stream().filter(x -> lost.contains(x.index())).toList();
+                                  return file(m.fileId())
+                                      .<Manifest>askWithStatus(r -> new File.RecordRepair(segment.index(), fresh, r), settings.askTimeout())
+                                      .thenCompose(
+                                          recorded -> {
+                                            List<Manifest.Shard> old = segment.shards().stream()
+                                                .filter(x -> lost.contains(x.index()))
+                                                .filter(x -> fresh.stream().noneMatch(f -> f.minerId().equals(x.minerId())))
+                                                .toList();
+                                            return deleteShards(List.of(new Manifest.Segment(segment.index(), 0, "", 0, old)));
+                                          })
+                                      .thenApply(d -> fresh.size());
+                                });
+                      });
+            });
+  }
+
+  /**
+   * Repairs every shard of a file whose holder is no longer a cluster member that is Up (its
+   * node was downed or left): the periodic scan calls this for each stored file.
+   */
+  public CompletionStage<Integer> repairLostHolders(String fileId, Set<String> upNodes) {
+    return manifest(fileId)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+              }
+              List<CompletableFuture<Integer>> repairs = new ArrayList<>();
+              for (Manifest.Segment seg : found.get().segments()) {
+                Set<Integer> lost = new HashSet<>();
+                seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
+                if (!lost.isEmpty()) {
+                  repairs.add(repair(fileId, seg.index(), lost).toCompletableFuture());
+                }
+              }
+              return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))
+                  .thenApply(v -> repairs.stream().mapToInt(CompletableFuture::join).sum());
             });
   }
 

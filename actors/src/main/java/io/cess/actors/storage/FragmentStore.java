@@ -90,8 +90,12 @@ public final class FragmentStore {
     checkHash(sha256);
     Path target = fragmentPath(m, sha256);
     if (Files.exists(target)) {
-      drain(in);
-      return;
+      if (intact(target, sha256)) {
+        drain(in);
+        return;
+      }
+      // a damaged copy (bit rot, tampering) is replaced by the verified bytes being written
+      delete(minerId, sha256);
     }
     if (m.usedBytes.addAndGet(sizeBytes) > m.capacityBytes) {
       m.usedBytes.addAndGet(-sizeBytes);
@@ -154,6 +158,22 @@ public final class FragmentStore {
         deleteIfExists(tmp);
       }
     }
+  }
+
+  private static boolean intact(Path file, String sha256) {
+    MessageDigest digest = Sha256.newDigest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[BUFFER_BYTES];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+      }
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading fragment " + file, e);
+    }
+    return Sha256.hex(digest).equals(sha256);
   }
 
   /** The file of a stored fragment, if this miner holds it. */

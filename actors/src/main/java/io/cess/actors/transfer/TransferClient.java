@@ -90,7 +90,8 @@ public final class TransferClient {
                       + " failed: "
                       + resp.status().intValue()
                       + " "
-                      + body.getData().utf8String());
+                      + body.getData().utf8String(),
+                  resp.status().equals(StatusCodes.NOT_FOUND));
             });
   }
 }

@@ -211,6 +211,35 @@ public class FileTest {
   }
 
   @Test
+  public void aRepairMovesShardsToNewHoldersAndSurvivesARestart() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    Manifest.Shard lost = FIRST_UPLOAD.segments().get(1).shards().get(0);
+    Manifest.Shard rebuilt =
+        new Manifest.Shard(lost.index(), lost.sha256(), lost.sizeBytes(), lost.merkleRoot(), "node9-m1", "node9");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        file.runCommand(replyTo -> new File.RecordRepair(1, List.of(rebuilt), replyTo));
+    assertTrue(r.reply().isSuccess());
+    Manifest after = r.reply().getValue();
+    assertEquals(rebuilt, after.segments().get(1).shards().get(0));
+    assertEquals("other shards untouched", FIRST_UPLOAD.segments().get(1).shards().get(1), after.segments().get(1).shards().get(1));
+    assertEquals(FIRST_UPLOAD.segments().get(0), after.segments().get(0));
+    assertEquals(after, file.restart().state().manifest());
+  }
+
+  @Test
+  public void aRepairOfAShardThatIsNotTheFilesIsRefused() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    Manifest.Shard stranger = new Manifest.Shard(0, "f".repeat(64), 8, "r", "node9-m1", "node9");
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
+        file.runCommand(replyTo -> new File.RecordRepair(0, List.of(stranger), replyTo));
+    assertTrue(r.reply().isError());
+    assertTrue(r.hasNoEvents());
+    CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> beyond =
+        file.runCommand(replyTo -> new File.RecordRepair(7, List.of(), replyTo));
+    assertTrue(beyond.reply().isError());
+  }
+
+  @Test
   public void restartRecoversManifestAndReferences() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
     upload(SECOND_UPLOAD, "backup/cat.jpg");

@@ -23,9 +23,17 @@ public final class SegmentCodec {
   /** One shard ready to be placed. */
   public record EncodedShard(int index, byte[] bytes, String sha256, String merkleRoot) {}
 
-  /** A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order. */
+  /**
+   * A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order.
+   * {@code keep} names copies ("miner/sha256") already held before this placement (a repair's
+   * intact siblings), which a failed placement must never remove.
+   */
   public record EncodedSegment(
-      int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards) {
+      int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards, java.util.Set<String> keep) {
+    public EncodedSegment(int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards) {
+      this(index, plainSizeBytes, plainSha256, cipherSizeBytes, shards, java.util.Set.of());
+    }
+
     public long shardSizeBytes() {
       return shards.isEmpty() ? 0 : shards.get(0).bytes().length;
     }
@@ -63,6 +71,46 @@ public final class SegmentCodec {
       }
     }
     return new EncodedSegment(index, plaintext.length, plainSha, sealed.length, List.copyOf(shards));
+  }
+
+  /**
+   * Rebuilds every missing shard of a segment ({@code shards[i]} null where missing) from at
+   * least {@link StoragePolicy#readShards()} verified ones, without decrypting: repair never
+   * needs the data key.
+   *
+   * @throws io.cess.core.erasure.ErasureException with too few shards
+   */
+  public byte[][] rebuildShards(long cipherSizeBytes, byte[][] shards) {
+    byte[][] out = new byte[shards.length][];
+    if (rs == null) {
+      byte[] copy = null;
+      for (byte[] s : shards) {
+        if (s != null) {
+          copy = s;
+          break;
+        }
+      }
+      if (copy == null) {
+        throw new io.cess.core.erasure.ErasureException("no copy left to repair from");
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] = shards[i] != null ? shards[i] : copy.clone();
+      }
+      return out;
+    }
+    int size = ShardLayout.shardSize(cipherSizeBytes, policy.dataShards());
+    boolean[] present = new boolean[shards.length];
+    for (int i = 0; i < shards.length; i++) {
+      present[i] = shards[i] != null;
+      out[i] = present[i] ? shards[i] : new byte[size];
+    }
+    rs.reconstruct(out, present, 0, size);
+    return out;
+  }
+
+  /** Merkle root of a shard's proof blocks, as recorded in manifests. */
+  public static String merkleRoot(byte[] shard) {
+    return MerkleTree.ofBlocks(shard, PROOF_BLOCK_BYTES).rootHex();
   }
 
   /**

@@ -8,7 +8,6 @@ import io.cess.actors.NodeSettings;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.core.DataSize;
 import io.cess.http.HttpServer;
-import io.cess.http.routes.ClusterRoutes;
 import io.cess.persistence.cassandra.CassandraSchema;
 import io.cess.persistence.cassandra.CassandraSettings;
 import io.cess.persistence.cassandra.ManagedCassandra;
@@ -27,7 +26,7 @@ import java.util.Set;
 public final class NodeCommand {
 
   public static final Set<String> OPTIONS =
-      Set.of("name", "roles", "region", "host", "http-port", "akka-port", "data-dir", "miners", "capacity", "join", "home", "config", "master-key");
+      Set.of("name", "roles", "region", "host", "http-port", "akka-port", "data-dir", "miners", "capacity", "join", "home", "config", "master-key", "keyspace");
 
   private NodeCommand() {}
 
@@ -59,7 +58,7 @@ public final class NodeCommand {
     int akkaPort = args.getInt("akka-port", 25520);
     List<String> roles = List.of(args.get("roles", "storage,gateway").split(","));
     List<String> clusterRoles = new ArrayList<>(roles);
-    clusterRoles.add(ClusterRoutes.NAME_ROLE_PREFIX + name);
+    clusterRoles.add(NodeSettings.NAME_ROLE_PREFIX + name);
 
     List<String> seeds = new ArrayList<>();
     for (String seed : args.get("join", host + ":" + akkaPort).split(",")) {
@@ -85,6 +84,12 @@ public final class NodeCommand {
     o.put("akka.cluster.roles", clusterRoles);
     o.put("akka.cluster.seed-nodes", seeds);
 
+    if (args.get("keyspace") != null) {
+      // the journal's keyspace settings were resolved from cess.cassandra.keyspace at load time
+      o.put("cess.cassandra.keyspace", args.get("keyspace"));
+      o.put("akka.persistence.cassandra.journal.keyspace", args.get("keyspace"));
+      o.put("akka.persistence.cassandra.snapshot.keyspace", args.get("keyspace"));
+    }
     Config base = ConfigFactory.load();
     if (args.get("config") != null) {
       base = ConfigFactory.parseFile(new File(args.get("config"))).withFallback(base);

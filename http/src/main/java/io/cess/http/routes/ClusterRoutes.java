@@ -34,8 +34,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ClusterRoutes {
 
-  /** The Akka role that carries a member's node name (set by the node's Main). */
-  public static final String NAME_ROLE_PREFIX = "name:";
+  private static final String NAME_ROLE_PREFIX = io.cess.actors.NodeSettings.NAME_ROLE_PREFIX;
 
   private static final List<EntityTypeKey<?>> ENTITY_TYPES =
       List.of(StorageNode.ENTITY_KEY, Miner.ENTITY_KEY, File.ENTITY_KEY, Bucket.ENTITY_KEY);

@@ -2,7 +2,11 @@ package io.cess.http.routes;
 
 import static akka.http.javadsl.server.Directives.*;
 
+import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.sse.ServerSentEvent;
+import akka.stream.javadsl.Source;
+import java.time.Duration;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.file.Manifest;
@@ -14,7 +18,8 @@ import java.util.List;
 /**
  * {@code GET /v1/files/{fileId}}: a stored file's manifest (policy, segments, shards and their
  * holders; never the key). {@code GET /v1/files/{fileId}/health}: per segment, how many shards
- * sit on live nodes and how many more could be lost.
+ * sit on live nodes and how many more could be lost; {@code .../health/events}: the same as a
+ * server-sent-event stream.
  */
 public final class FileRoutes {
 
@@ -53,9 +58,40 @@ public final class FileRoutes {
                           () ->
                               onSuccess(
                                   objects.health(fileId),
-                                  h -> h.isPresent() ? completeOK(h.get(), Json.marshaller()) : noSuchFile(fileId)))));
+                                  h -> h.isPresent() ? completeOK(h.get(), Json.marshaller()) : noSuchFile(fileId)))),
+              path(PathMatchers.segment("health").slash("events"), () -> get(() -> healthEvents(fileId))));
         });
   }
+
+  /**
+   * The file's health once per {@value #EVENT_INTERVAL_MS} ms as server-sent events, so that a
+   * repair can be watched as it happens; ends after {@code max-events} (default 600) events.
+   */
+  private Route healthEvents(String fileId) {
+    return parameterOptional(
+        "max-events",
+        max -> {
+          int limit;
+          try {
+            limit = max.map(Integer::parseInt).orElse(600);
+          } catch (NumberFormatException e) {
+            return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument", "max-events must be an integer");
+          }
+          if (limit < 1 || limit > 100_000) {
+            return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument", "max-events must be 1..100000");
+          }
+          Source<ServerSentEvent, akka.NotUsed> events =
+              Source.tick(Duration.ZERO, Duration.ofMillis(EVENT_INTERVAL_MS), "tick")
+                  .mapAsync(1, t -> objects.health(fileId))
+                  .takeWhile(java.util.Optional::isPresent)
+                  .map(h -> ServerSentEvent.create(Json.MAPPER.writeValueAsString(h.get()), "health"))
+                  .take(limit)
+                  .mapMaterializedValue(c -> akka.NotUsed.getInstance());
+          return completeOK(events, EventStreamMarshalling.toEventStream());
+        });
+  }
+
+  static final long EVENT_INTERVAL_MS = 1000;
 
   static FileView view(Manifest m) {
     return new FileView(

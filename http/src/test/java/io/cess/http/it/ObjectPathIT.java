@@ -150,17 +150,52 @@ public class ObjectPathIT {
   }
 
   @Test
-  public void aCorruptShardIsSkippedAndTheDownloadStaysCorrect() throws Exception {
+  public void aCorruptShardIsSkippedServedAroundAndRepaired() throws Exception {
     byte[] content = randomBytes(MIB + 99);
     JsonNode stored = put(1, "to-corrupt", content);
-    JsonNode shard = manifest(stored.path("fileId").asText()).path("segments").get(0).path("shards").get(0);
-    Path file = shardFiles(shard.path("sha256").asText()).get(0);
+    String fileId = stored.path("fileId").asText();
+    JsonNode shard = manifest(fileId).path("segments").get(0).path("shards").get(0);
+    String sha = shard.path("sha256").asText();
+    Path file = shardFiles(sha).get(0);
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(file, bytes);
     for (int node = 1; node <= 3; node++) {
       assertTrue("node" + node, Arrays.equals(content, get(node, "to-corrupt").body()));
     }
+    // the read reported the corrupt shard: it is rebuilt from its siblings, the bad copy replaced
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      JsonNode now = manifest(fileId).path("segments").get(0).path("shards").get(0);
+      List<Path> copies = shardFiles(sha);
+      boolean repaired = copies.size() == 1
+          && copies.get(0).toString().contains("/" + now.path("minerId").asText() + "/")
+          && Sha256.hex(Files.readAllBytes(copies.get(0))).equals(sha);
+      if (repaired) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("shard not repaired: now on " + now.path("minerId").asText() + ", copies " + copies);
+      }
+      Thread.sleep(250);
+    }
+    JsonNode health = json(send(2, "GET", "/v1/files/" + fileId + "/health", HttpRequest.BodyPublishers.noBody()).body());
+    assertEquals(2, health.path("minimumSpare").asInt());
+    assertTrue(Arrays.equals(content, get(3, "to-corrupt").body()));
+  }
+
+  @Test
+  public void healthEventsStreamAsServerSentEvents() throws Exception {
+    JsonNode stored = put(1, "watched", randomBytes(1000));
+    HttpRequest req = HttpRequest.newBuilder(
+            URI.create(cluster.url(2) + "/v1/files/" + stored.path("fileId").asText() + "/health/events?max-events=2"))
+        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    long events = r.body().lines().filter(l -> l.startsWith("data:")).count();
+    assertEquals(2, events);
+    assertTrue(r.body().contains("\"minimumSpare\":2"));
   }
 
   @Test

@@ -59,7 +59,7 @@ public class RecoveryIT {
     cluster.start(3);
     assertDownloads(3, content);
 
-    cluster.close();
+    cluster.stopAll();
     for (int i = 1; i <= 3; i++) {
       cluster.start(i);
     }

@@ -40,8 +40,12 @@ public final class TestCluster implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> overrides;
 
+  /** Each cluster journals to its own keyspace: runs sharing one Cassandra never see each other. */
+  private final String keyspace = "it_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
   public TestCluster(Path workDir, int seedCount, Map<String, String> overrides) {
     this.home = new LocalHome(workDir);
+    CassandraSchema.create(CassandraSettings.fromConfig(ConfigFactory.load()), keyspace);
     this.overrides = overrides;
     for (int i = 1; i <= seedCount; i++) {
       seeds.add("127.0.0.1:" + (BASE_AKKA_PORT + i - 1));
@@ -80,7 +84,8 @@ public final class TestCluster implements AutoCloseable {
         "--miners", "2",
         "--capacity", "2GiB",
         "--join", String.join(",", seeds),
-        "--home", home.root().toString());
+        "--home", home.root().toString(),
+        "--keyspace", keyspace);
     Config config = ConfigFactory.parseMap(overrides)
         .withFallback(NodeCommand.nodeConfig(new CliArgs(argv, NodeCommand.OPTIONS), home))
         .resolve();
@@ -156,6 +161,12 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    stopAll();
+    CassandraSchema.drop(CassandraSettings.fromConfig(ConfigFactory.load()), keyspace);
+  }
+
+  /** Stops every node; the journal (this cluster's keyspace) stays for a restart. */
+  public void stopAll() throws Exception {
     List<Integer> indexes = new ArrayList<>();
     for (String name : systems.keySet()) {
       indexes.add(Integer.parseInt(name.substring(4)));

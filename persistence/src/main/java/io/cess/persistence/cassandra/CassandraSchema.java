@@ -47,6 +47,23 @@ public final class CassandraSchema {
     return out;
   }
 
+  /** Drops a keyspace (test clean-up); refuses the production default. */
+  public static void drop(CassandraSettings settings, String keyspace) {
+    if (keyspace.equals("cess") || !keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+      throw new IllegalArgumentException("refusing to drop keyspace '" + keyspace + "'");
+    }
+    try (CqlSession session = ManagedCassandra.connect(settings, Duration.ofSeconds(30))) {
+      session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+    }
+  }
+
+  /** Creates the schema in another keyspace than the configured one (tests isolate runs so). */
+  public static void create(CassandraSettings settings, String keyspace) {
+    create(new CassandraSettings(
+        settings.externalContactPoints(), settings.localDatacenter(), keyspace, settings.listenAddress(),
+        settings.cqlPort(), settings.storagePort(), settings.heapSize(), settings.startTimeout(), settings.stopTimeout()));
+  }
+
   private static String withKeyspace(String statement, String keyspace) {
     return statement
         .replace("KEYSPACE IF NOT EXISTS cess\n", "KEYSPACE IF NOT EXISTS " + keyspace + "\n")

@@ -1,0 +1,104 @@
+package io.cess.actors.gateway;
+
+import akka.Done;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import akka.persistence.query.PersistenceQuery;
+import akka.stream.javadsl.Sink;
+import io.cess.actors.NodeSettings;
+import io.cess.actors.file.File;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Cluster singleton (on a gateway) that periodically walks every stored file and repairs the
+ * shards whose holder is no longer an Up member: a node that was downed or left takes its
+ * shards with it, and they are rebuilt from their siblings onto the remaining miners. One scan
+ * runs at a time; a scan that cannot place a shard (too few nodes) leaves it for the next one.
+ */
+public final class RepairScan {
+
+  public sealed interface Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private record Finished(Integer repaired, Throwable failure) implements Command {}
+
+  private RepairScan() {}
+
+  public static Behavior<Command> create(ObjectGateway objects, Duration interval, int parallelism) {
+    return Behaviors.<Command>supervise(scan(objects, interval, parallelism))
+        .onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(interval, interval.multipliedBy(10), 0.2));
+  }
+
+  private static Behavior<Command> scan(ObjectGateway objects, Duration interval, int parallelism) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
+                  CassandraReadJournal journal =
+                      PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()))
+                          .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
+                  String prefix = File.ENTITY_KEY.name() + "|";
+                  boolean[] running = {false};
+                  return Behaviors.receive(Command.class)
+                      .onMessageEquals(
+                          Tick.INSTANCE,
+                          () -> {
+                            if (running[0]) {
+                              return Behaviors.same();
+                            }
+                            running[0] = true;
+                            Set<String> up = upNodes(Cluster.get(ctx.getSystem()));
+                            ctx.pipeToSelf(
+                                journal
+                                    .currentPersistenceIds()
+                                    .filter(id -> id.startsWith(prefix))
+                                    .mapAsyncUnordered(
+                                        parallelism,
+                                        id ->
+                                            objects
+                                                .repairLostHolders(id.substring(prefix.length()), up)
+                                                // a file that cannot be repaired now (logged by repair) waits for the next scan
+                                                .exceptionally(e -> 0))
+                                    .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),
+                                Finished::new);
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          Finished.class,
+                          f -> {
+                            running[0] = false;
+                            if (f.failure() != null) {
+                              ctx.getLog().warn("repair scan failed: {}", f.failure().toString());
+                            } else if (f.repaired() > 0) {
+                              ctx.getLog().info("repair scan rebuilt {} shards", f.repaired());
+                            }
+                            return Behaviors.same();
+                          })
+                      .build();
+                }));
+  }
+
+  static Set<String> upNodes(Cluster cluster) {
+    Set<String> up = new HashSet<>();
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status().equals(MemberStatus.up()) && !cluster.state().getUnreachable().contains(m)) {
+        for (String role : m.getRoles()) {
+          if (role.startsWith(NodeSettings.NAME_ROLE_PREFIX)) {
+            up.add(role.substring(NodeSettings.NAME_ROLE_PREFIX.length()));
+          }
+        }
+      }
+    }
+    return up;
+  }
+}
