@@ -13,6 +13,8 @@ import io.cess.actors.file.File;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.actors.gateway.MasterKey;
 import io.cess.actors.gateway.RepairScan;
+import io.cess.actors.gateway.ShardRepair;
+import io.cess.actors.gateway.ShardTransfers;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.miner.Miner;
 import io.cess.actors.node.NodeRegistration;
@@ -68,17 +70,14 @@ public final class Guardian {
           if (node.hasRole("gateway")) {
             miners = ctx.spawn(
                 ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
-            objects = new ObjectGateway(
-                system,
-                miners,
-                new TransferClient(system, gateway.transferTimeout()),
-                gateway,
-                node.name(),
-                MasterKey.loadOrCreate(gateway.masterKeyFile()));
+            ShardTransfers transfers = new ShardTransfers(
+                system, miners, new TransferClient(system, gateway.transferTimeout()), gateway, node.name());
+            ShardRepair repairs = new ShardRepair(system, transfers, gateway);
+            objects = new ObjectGateway(system, transfers, repairs, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
             akka.cluster.typed.ClusterSingleton.get(system)
                 .init(
                     akka.cluster.typed.SingletonActor.of(
-                            RepairScan.create(objects, gateway.repairScanInterval(), 4), "repair-scan")
+                            RepairScan.create(repairs, gateway.repairScanInterval(), 4), "repair-scan")
                         .withSettings(akka.cluster.typed.ClusterSingletonSettings.create(system).withRole("gateway")));
           }
 

@@ -65,29 +65,21 @@ public final class ObjectGateway {
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final ActorRef<ClusterMiners.Command> miners;
-  private final TransferClient transfer;
+  private final ShardTransfers transfers;
+  private final ShardRepair repairs;
   private final GatewaySettings settings;
-  private final String localNodeId;
-  private final Random random = new Random();
   private final MasterKeyWrap keyWrap;
   private final java.util.concurrent.Executor codecExecutor;
 
   public ObjectGateway(
-      ActorSystem<?> system,
-      ActorRef<ClusterMiners.Command> miners,
-      TransferClient transfer,
-      GatewaySettings settings,
-      String localNodeId,
-      MasterKey masterKey) {
+      ActorSystem<?> system, ShardTransfers transfers, ShardRepair repairs, GatewaySettings settings, MasterKey masterKey) {
     this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.transfers = transfers;
+    this.repairs = repairs;
+    this.settings = settings;
     this.keyWrap = new MasterKeyWrap(masterKey.bytes());
     this.codecExecutor = system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("cess.codec-dispatcher"));
-    this.sharding = ClusterSharding.get(system);
-    this.miners = miners;
-    this.transfer = transfer;
-    this.settings = settings;
-    this.localNodeId = localNodeId;
   }
 
   public GatewaySettings settings() {
@@ -137,7 +129,7 @@ public final class ObjectGateway {
             (stored, failure) -> {
               if (failure != null && !written.isEmpty()) {
                 log.info("upload of {}/{} failed ({}); removing its {} stored segments", bucket, key, failure.toString(), written.size());
-                deleteShards(List.copyOf(written));
+                transfers.deleteShards(List.copyOf(written));
               }
             });
   }
@@ -148,91 +140,13 @@ public final class ObjectGateway {
     return view()
         .thenCompose(
             view ->
-                placeShards(view, encoded, encoded.shards(), List.of(), new HashSet<>(), maxPerNode, settings.placementAttempts(), null))
+                transfers.placeShards(view, encoded, encoded.shards(), List.of(), new HashSet<>(), maxPerNode, settings.placementAttempts(), null))
         .thenApply(
             shards -> {
               List<Manifest.Shard> ordered = new ArrayList<>(shards);
               ordered.sort(java.util.Comparator.comparingInt(Manifest.Shard::index));
               return new Manifest.Segment(
                   encoded.index(), encoded.plainSizeBytes(), encoded.plainSha256(), encoded.cipherSizeBytes(), List.copyOf(ordered));
-            });
-  }
-
-  /**
-   * Stores {@code pending} shards on miners not yet used by this segment; a holder that fails is
-   * excluded and its shard placed elsewhere while attempts remain.
-   */
-  private CompletionStage<List<Manifest.Shard>> placeShards(
-      ClusterMiners.MinersView view,
-      SegmentCodec.EncodedSegment encoded,
-      List<SegmentCodec.EncodedShard> pending,
-      List<Manifest.Shard> placed,
-      Set<String> failedMiners,
-      int maxPerNode,
-      int attemptsLeft,
-      Throwable lastFailure) {
-    List<Placement.Candidate> candidates = new ArrayList<>();
-    for (HostDescription h : view.hosts()) {
-      for (HostedMiner m : h.miners()) {
-        candidates.add(new Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes()));
-      }
-    }
-    Set<String> excluded = new HashSet<>(failedMiners);
-    Map<String, Integer> perNode = new HashMap<>();
-    for (Manifest.Shard s : placed) {
-      excluded.add(s.minerId());
-      perNode.merge(s.nodeId(), 1, Integer::sum);
-    }
-    List<Placement.Candidate> chosen;
-    try {
-      chosen = Placement.choose(candidates, pending.size(), encoded.shardSizeBytes(), excluded, maxPerNode, perNode, random);
-    } catch (PlacementException e) {
-      String why = lastFailure == null ? "" : " (last transfer failure: " + lastFailure.getMessage() + ")";
-      return CompletableFuture.failedFuture(new PlacementException(e.getMessage() + why));
-    }
-    List<CompletableFuture<Manifest.Shard>> puts = new ArrayList<>();
-    for (int i = 0; i < pending.size(); i++) {
-      SegmentCodec.EncodedShard shard = pending.get(i);
-      Placement.Candidate c = chosen.get(i);
-      puts.add(
-          transfer
-              .put(view.host(c.nodeId()).transferUrl(), c.minerId(), shard.sha256(), ByteString.fromArrayUnsafe(shard.bytes()))
-              .thenApply(
-                  done -> new Manifest.Shard(
-                      shard.index(), shard.sha256(), shard.bytes().length, shard.merkleRoot(), c.minerId(), c.nodeId()))
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
-        .handle((v, e) -> null)
-        .thenCompose(
-            ignoredOutcome -> {
-              List<Manifest.Shard> nowPlaced = new ArrayList<>(placed);
-              List<SegmentCodec.EncodedShard> retry = new ArrayList<>();
-              Set<String> failed = new HashSet<>(failedMiners);
-              Throwable failure = lastFailure;
-              for (int i = 0; i < puts.size(); i++) {
-                CompletableFuture<Manifest.Shard> f = puts.get(i);
-                if (f.isCompletedExceptionally()) {
-                  Throwable t = f.handle((ok, err) -> err).join();
-                  log.warn("shard {} of segment {} not stored on miner {}: {}",
-                      pending.get(i).index(), encoded.index(), chosen.get(i).minerId(), t.toString());
-                  failed.add(chosen.get(i).minerId());
-                  retry.add(pending.get(i));
-                  failure = t;
-                } else {
-                  nowPlaced.add(f.join());
-                }
-              }
-              if (retry.isEmpty()) {
-                return CompletableFuture.completedFuture(nowPlaced);
-              }
-              if (attemptsLeft <= 1) {
-                List<Manifest.Shard> ours = nowPlaced.stream().filter(x -> !encoded.keep().contains(x.minerId() + "/" + x.sha256())).toList();
-                deleteShards(List.of(new Manifest.Segment(encoded.index(), 0, "", 0, ours)));
-                return CompletableFuture.failedFuture(new TransferException(
-                    "could not store segment " + encoded.index() + " on enough miners: " + failure));
-              }
-              return placeShards(view, encoded, retry, nowPlaced, failed, maxPerNode, attemptsLeft - 1, failure);
             });
   }
 
@@ -256,7 +170,7 @@ public final class ObjectGateway {
         .thenCompose(
             recorded ->
                 // content already stored (under another data key): this upload's shards are surplus
-                (recorded.deduplicated() ? deleteShards(segments) : CompletableFuture.completedFuture(Done.getInstance()))
+                (recorded.deduplicated() ? transfers.deleteShards(segments) : CompletableFuture.completedFuture(Done.getInstance()))
                     .thenApply(d -> recorded))
         .thenCompose(
             recorded -> {
@@ -316,11 +230,6 @@ public final class ObjectGateway {
             });
   }
 
-  /** The file's bytes: segments fetched a few at a time, in order, each verified. */
-  public Source<ByteString, NotUsed> content(Manifest manifest) {
-    return content(manifest, 0, manifest.sizeBytes() - 1);
-  }
-
   /**
    * Bytes {@code first..last} (inclusive) of the file: only the segments that overlap the range
    * are fetched, and the first and last are trimmed.
@@ -358,7 +267,7 @@ public final class ObjectGateway {
     byte[][] shards = new byte[segment.shards().size()][];
     Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return view()
-        .thenCompose(view -> gather(view, segment, orderedShards(segment, view), 0, k, shards, damaged, null))
+        .thenCompose(view -> transfers.gather(view, segment, transfers.orderedShards(segment, view), 0, k, shards, damaged, null))
         .thenApplyAsync(
             ok -> codec.decode(dataKey, manifest.uploadId(), segment.index(), segment.cipherSizeBytes(), segment.sha256(), shards),
             codecExecutor)
@@ -366,198 +275,8 @@ public final class ObjectGateway {
             (plain, e) -> {
               if (!damaged.isEmpty()) {
                 log.warn("segment {} of file {}: shards {} are missing or corrupt; repairing", segment.index(), manifest.fileId(), damaged);
-                repair(manifest.fileId(), segment.index(), Set.copyOf(damaged));
+                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged));
               }
-            });
-  }
-
-  /**
-   * The order in which to try a segment's shards: holders on this node, then other live nodes,
-   * then nodes missing from the live view (tried last: reaching a dead node costs a timeout).
-   * Data shards come before parity shards within each group, so decoding is cheapest.
-   */
-  private List<Manifest.Shard> orderedShards(Manifest.Segment segment, ClusterMiners.MinersView view) {
-    List<Manifest.Shard> local = new ArrayList<>();
-    List<Manifest.Shard> live = new ArrayList<>();
-    List<Manifest.Shard> unknown = new ArrayList<>();
-    for (Manifest.Shard s : segment.shards()) {
-      if (view.host(s.nodeId()) == null) {
-        unknown.add(s);
-      } else {
-        (s.nodeId().equals(localNodeId) ? local : live).add(s);
-      }
-    }
-    local.addAll(live);
-    local.addAll(unknown);
-    return local;
-  }
-
-  /** Fetches shards from {@code next} on until {@code needed} more are in {@code shards}. */
-  private CompletionStage<Done> gather(
-      ClusterMiners.MinersView view,
-      Manifest.Segment segment,
-      List<Manifest.Shard> order,
-      int next,
-      int needed,
-      byte[][] shards,
-      Set<Integer> damaged,
-      Throwable last) {
-    if (needed <= 0) {
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-    if (next + needed > order.size()) {
-      return CompletableFuture.failedFuture(new TransferException(
-          "segment " + segment.index() + " has too few intact shards reachable: " + last));
-    }
-    List<CompletableFuture<Boolean>> wave = new ArrayList<>();
-    Throwable[] failure = {last};
-    for (Manifest.Shard s : order.subList(next, next + needed)) {
-      wave.add(
-          transferUrl(view, s.nodeId())
-              .thenCompose(url -> transfer.get(url, s.minerId(), s.sha256(), s.sizeBytes()))
-              .thenApply(
-                  bytes -> {
-                    byte[] b = bytes.toArray();
-                    String actual = Sha256.hex(b);
-                    if (!actual.equals(s.sha256())) {
-                      throw new TransferException(
-                          "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt",
-                          true);
-                    }
-                    shards[s.index()] = b;
-                    return true;
-                  })
-              .exceptionally(
-                  e -> {
-                    log.warn("skipping shard {} of segment {} on miner {}: {}", s.index(), segment.index(), s.minerId(), e.toString());
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (cause instanceof TransferException t && t.damaged()) {
-                      damaged.add(s.index());
-                    }
-                    synchronized (failure) {
-                      failure[0] = e;
-                    }
-                    return false;
-                  })
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new))
-        .thenCompose(
-            v -> {
-              int missing = (int) wave.stream().filter(f -> !f.join()).count();
-              return gather(view, segment, order, next + needed, missing, shards, damaged, failure[0]);
-            });
-  }
-
-  // ---------------------------------------------------------------- repair
-
-  private final Set<String> repairsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * Rebuilds the {@code lost} shards of one segment from K intact siblings (ciphertext only: no
-   * key needed), stores them on other miners within the policy's per-node limit, records them in
-   * the File entity and removes the lost copies that can still be reached. Completes with the
-   * number of shards rebuilt; one repair per segment runs at a time.
-   */
-  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost) {
-    String key = fileId + "/" + segmentIndex;
-    if (lost.isEmpty() || !repairsInFlight.add(key)) {
-      return CompletableFuture.completedFuture(0);
-    }
-    return manifest(fileId)
-        .thenCompose(
-            found -> {
-              if (found.isEmpty() || segmentIndex >= found.get().segments().size()) {
-                return CompletableFuture.completedFuture(0);
-              }
-              return repair(found.get(), found.get().segments().get(segmentIndex), lost);
-            })
-        .whenComplete(
-            (n, e) -> {
-              repairsInFlight.remove(key);
-              if (e != null) {
-                log.warn("repair of segment {} of file {} failed (will be retried by the next scan): {}", segmentIndex, fileId, e.toString());
-              } else if (n > 0) {
-                log.info("repaired {} shards of segment {} of file {}", n, segmentIndex, fileId);
-              }
-            });
-  }
-
-  private CompletionStage<Integer> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost) {
-    StoragePolicy policy = StoragePolicy.parse(m.policy());
-    SegmentCodec codec = new SegmentCodec(policy);
-    byte[][] shards = new byte[segment.shards().size()][];
-    Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    return view()
-        .thenCompose(
-            view -> {
-              List<Manifest.Shard> sources =
-                  orderedShards(segment, view).stream().filter(x -> !lost.contains(x.index())).toList();
-              return gather(view, segment, sources, 0, policy.readShards(), shards, damaged, null)
-                  .thenApplyAsync(ok -> codec.rebuildShards(segment.cipherSizeBytes(), shards), codecExecutor)
-                  .thenCompose(
-                      rebuilt -> {
-                        List<SegmentCodec.EncodedShard> pending = new ArrayList<>();
-                        Set<String> keep = new HashSet<>();
-                        List<Manifest.Shard> held = new ArrayList<>();
-
-                        for (Manifest.Shard x : segment.shards()) {
-                          if (lost.contains(x.index())) {
-                            byte[] bytes = rebuilt[x.index()];
-                            if (!Sha256.hex(bytes).equals(x.sha256())) {
-                              throw new IllegalStateException("rebuilt shard " + x.index() + " does not match its fingerprint");
-                            }
-                            pending.add(new SegmentCodec.EncodedShard(x.index(), bytes, x.sha256(), x.merkleRoot()));
-                          } else {
-                            held.add(x);
-                            keep.add(x.minerId() + "/" + x.sha256());
-                          }
-                        }
-                        SegmentCodec.EncodedSegment encoded = new SegmentCodec.EncodedSegment(
-                            segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending, keep);
-                        // a miner that served a corrupt copy may take the rebuilt one (it replaces the bad file);
-                        // holders on lost nodes are not in the view, so they are not candidates anyway
-                        return placeShards(view, encoded, pending, held, new HashSet<>(), Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
-                            .thenCompose(
-                                all -> {
-                                  List<Manifest.Shard> fresh = all.stream().filter(x -> lost.contains(x.index())).toList();
-                                  return file(m.fileId())
-                                      .<Manifest>askWithStatus(r -> new File.RecordRepair(segment.index(), fresh, r), settings.askTimeout())
-                                      .thenCompose(
-                                          recorded -> {
-                                            List<Manifest.Shard> old = segment.shards().stream()
-                                                .filter(x -> lost.contains(x.index()))
-                                                .filter(x -> fresh.stream().noneMatch(f -> f.minerId().equals(x.minerId())))
-                                                .toList();
-                                            return deleteShards(List.of(new Manifest.Segment(segment.index(), 0, "", 0, old)));
-                                          })
-                                      .thenApply(d -> fresh.size());
-                                });
-                      });
-            });
-  }
-
-  /**
-   * Repairs every shard of a file whose holder is no longer a cluster member that is Up (its
-   * node was downed or left): the periodic scan calls this for each stored file.
-   */
-  public CompletionStage<Integer> repairLostHolders(String fileId, Set<String> upNodes) {
-    return manifest(fileId)
-        .thenCompose(
-            found -> {
-              if (found.isEmpty()) {
-                return CompletableFuture.completedFuture(0);
-              }
-              List<CompletableFuture<Integer>> repairs = new ArrayList<>();
-              for (Manifest.Segment seg : found.get().segments()) {
-                Set<Integer> lost = new HashSet<>();
-                seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
-                if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost).toCompletableFuture());
-                }
-              }
-              return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))
-                  .thenApply(v -> repairs.stream().mapToInt(CompletableFuture::join).sum());
             });
   }
 
@@ -622,62 +341,14 @@ public final class ObjectGateway {
         .thenCompose(
             released ->
                 released.fileDeleted()
-                    ? deleteShards(released.manifest().segments())
+                    ? transfers.deleteShards(released.manifest().segments())
                     : CompletableFuture.completedFuture(Done.getInstance()));
-  }
-
-  /**
-   * Removes the given segments' shards from their holders. A holder that cannot be reached keeps
-   * an orphan, which is logged here (collecting orphans is the garbage collector's job).
-   */
-  private CompletionStage<Done> deleteShards(List<Manifest.Segment> segments) {
-    return view()
-        .thenCompose(
-            view -> {
-              List<CompletableFuture<Done>> deletes = new ArrayList<>();
-              for (Manifest.Segment seg : segments) {
-                for (Manifest.Shard s : seg.shards()) {
-                  deletes.add(
-                      transferUrl(view, s.nodeId())
-                          .thenCompose(url -> transfer.delete(url, s.minerId(), s.sha256()))
-                          .exceptionally(
-                              e -> {
-                                log.warn("orphaned shard {} on miner {}: {}", s.sha256(), s.minerId(), e.toString());
-                                return Done.getInstance();
-                              })
-                          .toCompletableFuture());
-                }
-              }
-              return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
-                  .thenApply(v -> Done.getInstance());
-            });
   }
 
   // ---------------------------------------------------------------- plumbing
 
   private CompletionStage<ClusterMiners.MinersView> view() {
-    return AskPattern.ask(miners, ClusterMiners.GetView::new, settings.askTimeout(), system.scheduler());
-  }
-
-  /**
-   * Where a node's transfer endpoint is: from the live view, else from the node's journaled
-   * registration (a gateway that just started may not have described every host yet).
-   */
-  private CompletionStage<String> transferUrl(ClusterMiners.MinersView view, String nodeId) {
-    HostDescription host = view.host(nodeId);
-    if (host != null) {
-      return CompletableFuture.completedFuture(host.transferUrl());
-    }
-    return sharding
-        .entityRefFor(StorageNode.ENTITY_KEY, nodeId)
-        .<StorageNode.NodeDetails>ask(StorageNode.GetNode::new, settings.askTimeout())
-        .thenApply(
-            details -> {
-              if (details.info() == null || !details.status().equals("up")) {
-                throw new TransferException("node " + nodeId + " is not up (" + details.status() + ")");
-              }
-              return details.info().httpUrl();
-            });
+    return transfers.view();
   }
 
   private EntityRef<File.Command> file(String fileId) {

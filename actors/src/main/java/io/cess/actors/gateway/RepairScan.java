@@ -33,12 +33,12 @@ public final class RepairScan {
 
   private RepairScan() {}
 
-  public static Behavior<Command> create(ObjectGateway objects, Duration interval, int parallelism) {
-    return Behaviors.<Command>supervise(scan(objects, interval, parallelism))
+  public static Behavior<Command> create(ShardRepair repairs, Duration interval, int parallelism) {
+    return Behaviors.<Command>supervise(scan(repairs, interval, parallelism))
         .onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(interval, interval.multipliedBy(10), 0.2));
   }
 
-  private static Behavior<Command> scan(ObjectGateway objects, Duration interval, int parallelism) {
+  private static Behavior<Command> scan(ShardRepair repairs, Duration interval, int parallelism) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -65,7 +65,7 @@ public final class RepairScan {
                                     .mapAsyncUnordered(
                                         parallelism,
                                         id ->
-                                            objects
+                                            repairs
                                                 .repairLostHolders(id.substring(prefix.length()), up)
                                                 // a file that cannot be repaired now (logged by repair) waits for the next scan
                                                 .exceptionally(e -> 0))
