@@ -135,6 +135,9 @@ public class SerializationTest {
         new File.ReferenceReleased("photos/cat.jpg"),
         new File.FileDeleted(MANIFEST.fileId()),
         new File.RecordRepair(0, MANIFEST.segments().get(0).shards(), ref()),
+        new File.GetPendingRemoval(ref()),
+        new File.ConfirmRemoval(ref()),
+        new File.ShardsRemoved(MANIFEST.fileId()),
         new File.ShardsRepaired(0, MANIFEST.segments().get(0).shards(), AT),
         new File.State("stored", MANIFEST, new TreeSet<>(Set.of("b", "a"))),
         new File.State("empty", null, new TreeSet<>()));

@@ -39,17 +39,4 @@ public final class Sha256 {
     }
     return true;
   }
-
-  /**
-   * The file id: a fingerprint over the ordered segment fingerprints and the total size, so that
-   * the same content always gets the same id (the next issue replaces this with a Merkle root).
-   */
-  public static String fileId(java.util.List<String> segmentHashes, long sizeBytes) {
-    MessageDigest d = newDigest();
-    d.update(("cess-file-v1:" + sizeBytes + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    for (String h : segmentHashes) {
-      d.update(HEX.parseHex(h));
-    }
-    return hex(d);
-  }
 }

@@ -77,49 +77,4 @@ public class Sha256Test {
       assertEquals("char " + (int) c + " at " + pos, hexDigit, Sha256.isHex(s));
     }
   }
-
-  @Test
-  public void fileIdIsTheDigestOfPrefixSizeAndRawSegmentHashes() {
-    List<String> segments = List.of(EMPTY_SHA256, ABC_SHA256);
-    MessageDigest expected = Sha256.newDigest();
-    expected.update("cess-file-v1:42:".getBytes(StandardCharsets.US_ASCII));
-    expected.update(HexFormat.of().parseHex(EMPTY_SHA256));
-    expected.update(HexFormat.of().parseHex(ABC_SHA256));
-    assertEquals(Sha256.hex(expected), Sha256.fileId(segments, 42));
-  }
-
-  @Test
-  public void fileIdDependsOnContentOrderAndSize() {
-    Random random = new Random(42);
-    for (int i = 0; i < 100; i++) {
-      List<String> segments = new ArrayList<>();
-      int n = 2 + random.nextInt(6);
-      for (int s = 0; s < n; s++) {
-        segments.add(Sha256.hex(new byte[] {(byte) i, (byte) s}));
-      }
-      long size = random.nextInt(1 << 30);
-      String id = Sha256.fileId(segments, size);
-      assertTrue(Sha256.isHex(id));
-      assertEquals("deterministic", id, Sha256.fileId(List.copyOf(segments), size));
-      assertNotEquals("size is part of the id", id, Sha256.fileId(segments, size + 1));
-      List<String> swapped = new ArrayList<>(segments);
-      swapped.set(0, segments.get(1));
-      swapped.set(1, segments.get(0));
-      assertNotEquals("order is part of the id", id, Sha256.fileId(swapped, size));
-      assertNotEquals(
-          "every segment is part of the id", id, Sha256.fileId(segments.subList(0, n - 1), size));
-    }
-  }
-
-  @Test
-  public void fileIdOfNoSegments() {
-    assertEquals(
-        Sha256.hex("cess-file-v1:0:".getBytes(StandardCharsets.US_ASCII)),
-        Sha256.fileId(List.of(), 0));
-  }
-
-  @Test
-  public void fileIdRejectsNonHexSegmentHash() {
-    assertThrows(IllegalArgumentException.class, () -> Sha256.fileId(List.of("xyz"), 3));
-  }
 }

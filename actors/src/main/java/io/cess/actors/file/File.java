@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * A stored file, identified by its content fingerprint. Lifecycle: {@code empty} until the first
  * upload of this content records its manifest ({@code stored}); later uploads of the same content
  * only add a reference (dedup), and their own shards are removed by the caller. When the last reference (bucket/key) is released the file is
- * {@code deleted} and the caller removes its shards; the same content may be stored again later.
+ * {@code deleted} and the caller removes its shards; the manifest is kept until the removal is
+ * confirmed ({@code ShardsRemoved}), so that a removal cut short is retried by the repair scan.
+ * The same content may be stored again later.
  * While stored, repairs replace lost or corrupt shards with rebuilt copies on other miners.
  */
 public final class File
@@ -44,6 +46,12 @@ public final class File
   public record GetManifest(ActorRef<ManifestLookup> replyTo) implements Command {}
 
   public record ReleaseReference(String reference, ActorRef<Released> replyTo) implements Command {}
+
+  /** The shards of a deleted file still to be removed (a null manifest when none are). */
+  public record GetPendingRemoval(ActorRef<ManifestLookup> replyTo) implements Command {}
+
+  /** Every shard of the deleted file is gone from its holder. */
+  public record ConfirmRemoval(ActorRef<akka.Done> replyTo) implements Command {}
 
   /** Records rebuilt shards of one segment on their new holders (replacing the lost ones). */
   public record RecordRepair(int segmentIndex, List<Manifest.Shard> rebuilt, ActorRef<StatusReply<Manifest>> replyTo)
@@ -66,6 +74,8 @@ public final class File
   public record ReferenceReleased(String reference) implements Event {}
 
   public record FileDeleted(String fileId) implements Event {}
+
+  public record ShardsRemoved(String fileId) implements Event {}
 
   public record ShardsRepaired(int segmentIndex, List<Manifest.Shard> rebuilt, java.time.Instant at) implements Event {}
 
@@ -120,6 +130,15 @@ public final class File
                     .reply(cmd.replyTo(), new ManifestLookup(state.stored() ? state.manifest() : null)))
         .onCommand(ReleaseReference.class, this::onRelease)
         .onCommand(RecordRepair.class, this::onRecordRepair)
+        .onCommand(
+            GetPendingRemoval.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new ManifestLookup(removalPending(state) ? state.manifest() : null)))
+        .onCommand(
+            ConfirmRemoval.class,
+            (state, cmd) ->
+                removalPending(state)
+                    ? Effect().persist(new ShardsRemoved(fileId)).thenReply(cmd.replyTo(), s -> akka.Done.getInstance())
+                    : Effect().reply(cmd.replyTo(), akka.Done.getInstance()))
         .build();
   }
 
@@ -141,6 +160,10 @@ public final class File
     return Effect()
         .persist(new ReferenceAdded(cmd.reference()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), true)));
+  }
+
+  private static boolean removalPending(State state) {
+    return state.status().equals("deleted") && state.manifest() != null;
   }
 
   private ReplyEffect<Event, State> onRecordRepair(State state, RecordRepair cmd) {
@@ -209,7 +232,8 @@ public final class File
               refs.remove(e.reference());
               return new State(s.status(), s.manifest(), refs);
             })
-        .onEvent(FileDeleted.class, (s, e) -> new State("deleted", null, new TreeSet<>()))
+        .onEvent(FileDeleted.class, (s, e) -> new State("deleted", s.manifest(), new TreeSet<>()))
+        .onEvent(ShardsRemoved.class, (s, e) -> new State("deleted", null, new TreeSet<>()))
         .onEvent(
             ShardsRepaired.class,
             (s, e) -> new State(s.status(), withShards(s.manifest(), e.segmentIndex(), e.rebuilt()), s.references()))

@@ -341,9 +341,10 @@ public final class ObjectGateway {
         .thenCompose(
             released ->
                 released.fileDeleted()
-                    ? transfers.deleteShards(released.manifest().segments())
+                    ? repairs.removeShards(fileId, released.manifest())
                     : CompletableFuture.completedFuture(Done.getInstance()));
   }
+
 
   // ---------------------------------------------------------------- plumbing
 

@@ -20,6 +20,7 @@ import java.util.Set;
  * shards whose holder is no longer an Up member: a node that was downed or left takes its
  * shards with it, and they are rebuilt from their siblings onto the remaining miners. One scan
  * runs at a time; a scan that cannot place a shard (too few nodes) leaves it for the next one.
+ * The same walk finishes removals of deleted files that were cut short.
  */
 public final class RepairScan {
 
@@ -67,6 +68,7 @@ public final class RepairScan {
                                         id ->
                                             repairs
                                                 .repairLostHolders(id.substring(prefix.length()), up)
+                                                .thenCompose(n -> repairs.finishRemoval(id.substring(prefix.length())).thenApply(m -> n + m))
                                                 // a file that cannot be repaired now (logged by repair) waits for the next scan
                                                 .exceptionally(e -> 0))
                                     .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),

@@ -41,6 +41,34 @@ public final class ShardRepair {
     this.codecExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("cess.codec-dispatcher"));
   }
 
+  /**
+   * Removes a deleted file's shards and, once none is left, confirms it to the File entity; a
+   * removal cut short (holder unreachable) stays pending and the repair scan retries it.
+   */
+  public CompletionStage<akka.Done> removeShards(String fileId, Manifest manifest) {
+    return transfers
+        .deleteShards(manifest.segments())
+        .thenCompose(
+            failed ->
+                failed > 0
+                    ? CompletableFuture.completedFuture(akka.Done.getInstance())
+                    : sharding
+                        .entityRefFor(File.ENTITY_KEY, fileId)
+                        .<akka.Done>ask(File.ConfirmRemoval::new, settings.askTimeout()));
+  }
+
+  /** Retries the removal of a deleted file's shards, if some are still pending. */
+  public CompletionStage<Integer> finishRemoval(String fileId) {
+    return sharding
+        .entityRefFor(File.ENTITY_KEY, fileId)
+        .<File.ManifestLookup>ask(File.GetPendingRemoval::new, settings.askTimeout())
+        .thenCompose(
+            pending ->
+                pending.manifest() == null
+                    ? CompletableFuture.completedFuture(0)
+                    : removeShards(fileId, pending.manifest()).thenApply(d -> 0));
+  }
+
   private CompletionStage<Optional<Manifest>> manifest(String fileId) {
     return sharding
         .entityRefFor(File.ENTITY_KEY, fileId)

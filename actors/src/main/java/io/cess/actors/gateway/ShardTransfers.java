@@ -244,10 +244,10 @@ public final class ShardTransfers {
   }
 
   /**
-   * Removes the given segments' shards from their holders. A holder that cannot be reached keeps
-   * an orphan, which is logged here (collecting orphans is the garbage collector's job).
+   * Removes the given segments' shards from their holders; completes with the number that could
+   * not be removed (logged: they stay as orphans unless the caller retries).
    */
-  CompletionStage<Done> deleteShards(List<Manifest.Segment> segments) {
+  CompletionStage<Integer> deleteShards(List<Manifest.Segment> segments) {
     List<Manifest.Shard> shards = new ArrayList<>();
     segments.forEach(seg -> shards.addAll(seg.shards()));
     return view()
@@ -260,12 +260,13 @@ public final class ShardTransfers {
                         s ->
                             transferUrl(view, s.nodeId())
                                 .thenCompose(url -> transfer.delete(url, s.minerId(), s.sha256()))
+                                .thenApply(done -> 0)
                                 .exceptionally(
                                     e -> {
-                                      log.warn("orphaned shard {} on miner {}: {}", s.sha256(), s.minerId(), e.toString());
-                                      return Done.getInstance();
+                                      log.warn("shard {} on miner {} not removed: {}", s.sha256(), s.minerId(), e.toString());
+                                      return 1;
                                     }))
-                    .runWith(akka.stream.javadsl.Sink.ignore(), system));
+                    .runWith(akka.stream.javadsl.Sink.fold(0, Integer::sum), system));
   }
 
 }

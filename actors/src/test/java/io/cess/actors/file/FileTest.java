@@ -176,7 +176,7 @@ public class FileTest {
     assertEquals(
         List.of(new ReferenceReleased("backup/cat.jpg"), new FileDeleted(FIRST_UPLOAD.fileId())),
         r.events());
-    assertEquals(new State("deleted", null, new TreeSet<>()), r.state());
+    assertEquals("the manifest stays until removal is confirmed", new State("deleted", FIRST_UPLOAD, new TreeSet<>()), r.state());
     assertNull(lookup());
   }
 
@@ -224,6 +224,22 @@ public class FileTest {
     assertEquals("other shards untouched", FIRST_UPLOAD.segments().get(1).shards().get(1), after.segments().get(1).shards().get(1));
     assertEquals(FIRST_UPLOAD.segments().get(0), after.segments().get(0));
     assertEquals(after, file.restart().state().manifest());
+  }
+
+  @Test
+  public void aRemovalStaysPendingUntilConfirmed() {
+    upload(FIRST_UPLOAD, "photos/cat.jpg");
+    assertNull("nothing to remove while stored", file.runCommand(File.GetPendingRemoval::new).reply().manifest());
+    release("photos/cat.jpg");
+    assertEquals(FIRST_UPLOAD, file.runCommand(File.GetPendingRemoval::new).reply().manifest());
+    assertNull("a deleted file has no readable manifest", lookup());
+    assertEquals(FIRST_UPLOAD, file.restart().state().manifest());
+
+    CommandResultWithReply<Command, Event, State, akka.Done> confirmed = file.runCommand(File.ConfirmRemoval::new);
+    assertEquals(new File.ShardsRemoved(FIRST_UPLOAD.fileId()), confirmed.event());
+    assertEquals(new State("deleted", null, new TreeSet<>()), confirmed.state());
+    assertNull(file.runCommand(File.GetPendingRemoval::new).reply().manifest());
+    assertTrue("confirming again changes nothing", file.runCommand(File.ConfirmRemoval::new).hasNoEvents());
   }
 
   @Test

@@ -24,6 +24,7 @@ public class RecoveryIT {
 
   private static final Map<String, String> OVERRIDES = Map.of(
       "cess.gateway.segment-size", "1MiB",
+      "cess.gateway.repair-scan-interval", "2s",
       "akka.coordinated-shutdown.exit-jvm", "off",
       "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
 
@@ -54,16 +55,47 @@ public class RecoveryIT {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(put.body(), 201, put.statusCode());
 
+    byte[] doomed = new byte[2 * 1024 * 1024];
+    new Random(bucket.hashCode() + 1).nextBytes(doomed);
+    HttpResponse<String> doomedPut = http.send(
+        HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/buckets/" + bucket + "/objects/doomed"))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(doomed)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, doomedPut.statusCode());
+    String doomedId = io.cess.http.routes.Json.MAPPER.readTree(doomedPut.body()).path("fileId").asText();
+    java.util.List<String> doomedShards = new java.util.ArrayList<>();
+    io.cess.http.routes.Json.MAPPER.readTree(http.send(
+            HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/files/" + doomedId)).build(),
+            HttpResponse.BodyHandlers.ofString()).body())
+        .path("segments").forEach(seg -> seg.path("shards").forEach(x -> doomedShards.add(x.path("sha256").asText())));
+
     cluster.stop(3);
     assertDownloads(1, content);
+    // deleted while node3 is away: its shards there cannot be removed now; the removal stays pending
+    assertEquals(204, http.send(
+        HttpRequest.newBuilder(URI.create(cluster.url(2) + "/v1/buckets/" + bucket + "/objects/doomed")).DELETE().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode());
+    assertTrue("node3 still holds shards of the deleted file", shardFilesOn(3, doomedShards) > 0);
     cluster.start(3);
     assertDownloads(3, content);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (shardFilesOn(3, doomedShards) > 0) {
+      assertTrue("the pending removal was not retried", System.nanoTime() < deadline);
+      Thread.sleep(500);
+    }
 
     cluster.stopAll();
     for (int i = 1; i <= 3; i++) {
       cluster.start(i);
     }
     assertDownloads(2, content);
+  }
+
+  private long shardFilesOn(int node, java.util.List<String> shards) throws java.io.IOException {
+    java.nio.file.Path miners = cluster.dataDir("node" + node).resolve("miners");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(miners)) {
+      return files.filter(p -> shards.contains(p.getFileName().toString())).count();
+    }
   }
 
   private void assertDownloads(int node, byte[] content) throws Exception {
