@@ -4,6 +4,7 @@ import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.NodeCommand;
 import io.cess.http.cli.StatusCommand;
+import io.cess.http.cli.TransferCommands;
 import io.cess.http.cli.UpCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class Main {
                   --url http://host:port  --home DIR
         down    stop the nodes started from this home, then the managed Cassandra
                   --home DIR
+        put     upload a file: --file F --url http://host:port/v1/buckets/B/objects/K
+                  [--encrypt true [--key-file ~/.cess/client.key]]  (the gateway never sees the key)
+        get     download an object: --file F --url URL [--decrypt true [--key-file FILE]]
         bench   upload and download generated data through a running gateway; report MB/s
                 and the ratio to the in-process encode/decode pipeline
                   --size 1GiB  --url http://127.0.0.1:8081  --download-url URL  --policy ec:4+2
@@ -55,6 +59,8 @@ public final class Main {
             case "status" -> StatusCommand.run(rest);
             case "down" -> DownCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
+            case "put" -> TransferCommands.put(rest);
+            case "get" -> TransferCommands.get(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {

@@ -53,7 +53,7 @@ public class BucketTest {
   private static ObjectEntry entry(String content) {
     String hash = Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
     return new ObjectEntry(
-        Sha256.fileId(List.of(hash), content.length()),
+        io.cess.core.Fingerprints.fileId(List.of(hash), content.length()),
         content.length(),
         hash,
         Instant.parse("2024-03-01T12:00:00Z").plusSeconds(content.length()));

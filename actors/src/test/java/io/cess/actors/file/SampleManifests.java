@@ -37,7 +37,7 @@ public final class SampleManifests {
                   new Manifest.Shard(1, Sha256.hex((holders + index + "b").getBytes(StandardCharsets.UTF_8)), 8, "root-b", holders + "-node2-m2", holders + "-node2"))));
     }
     return new Manifest(
-        Sha256.fileId(hashes, bytes.length),
+        io.cess.core.Fingerprints.fileId(hashes, bytes.length),
         bytes.length,
         Sha256.hex(bytes),
         segmentSizeBytes,

@@ -185,6 +185,34 @@ public class ObjectPathIT {
   }
 
   @Test
+  public void clientSideEncryptionKeepsThePlaintextAndKeyAwayFromTheGateway() throws Exception {
+    Path dir = Files.createTempDirectory("cess-client");
+    byte[] content = randomBytes(16 * MIB + 12345); // two client segments
+    Path in = dir.resolve("in.bin");
+    Files.write(in, content);
+    String url = cluster.url(1) + "/v1/buckets/" + BUCKET + "/objects/client-side.bin";
+    String keyFile = dir.resolve("client.key").toString();
+    assertEquals(0, io.cess.http.cli.TransferCommands.put(
+        List.of("--file", in.toString(), "--url", url, "--encrypt", "true", "--key-file", keyFile)));
+
+    byte[] stored = get(2, "client-side.bin").body();
+    assertTrue("the gateway stored ciphertext", stored.length > content.length);
+    Set<Long> windows = new HashSet<>();
+    for (int i = 0; i + 32 <= content.length; i += 32) {
+      windows.add(windowHash(content, i));
+    }
+    for (int i = 0; i + 32 <= stored.length; i++) {
+      // any 64-byte run of plaintext contains one of the aligned 32-byte windows
+      assertTrue("plaintext reached the gateway at offset " + i, !windows.contains(windowHash(stored, i)));
+    }
+    Path out = dir.resolve("out.bin");
+    assertEquals(0, io.cess.http.cli.TransferCommands.get(
+        List.of("--file", out.toString(), "--url", cluster.url(3) + "/v1/buckets/" + BUCKET + "/objects/client-side.bin",
+            "--decrypt", "true", "--key-file", keyFile)));
+    assertTrue(Arrays.equals(content, Files.readAllBytes(out)));
+  }
+
+  @Test
   public void healthEventsStreamAsServerSentEvents() throws Exception {
     JsonNode stored = put(1, "watched", randomBytes(1000));
     HttpRequest req = HttpRequest.newBuilder(
