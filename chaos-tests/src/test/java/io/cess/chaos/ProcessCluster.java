@@ -56,22 +56,11 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Starts node {@code nodeN} as its own JVM and waits until it reports ready. */
   public void start(int node) {
-    List<String> seeds = new ArrayList<>();
-    for (int i = 1; i <= SEEDS; i++) {
-      seeds.add("127.0.0.1:" + (BASE_AKKA_PORT + i - 1));
-    }
     String name = "node" + node;
-    Process p = UpCommand.launch(home, name, List.of(
-        "--name", name,
-        "--region", "zone-" + node,
-        "--http-port", Integer.toString(BASE_HTTP_PORT + node - 1),
-        "--akka-port", Integer.toString(BASE_AKKA_PORT + node - 1),
-        "--miners", "2",
-        "--capacity", "2GiB",
-        "--join", String.join(",", seeds),
-        "--home", home.root().toString(),
-        "--keyspace", keyspace,
-        "--config", UpCommand.localOverlay().toString()));
+    List<String> args = new ArrayList<>(
+        UpCommand.localNodeArgs(node, BASE_HTTP_PORT, BASE_AKKA_PORT, SEEDS, home, "2", "2GiB"));
+    args.addAll(List.of("--keyspace", keyspace, "--config", UpCommand.localOverlay().toString()));
+    Process p = UpCommand.launch(home, name, args);
     processes.put(node, p);
     awaitCondition(name + " ready", Duration.ofSeconds(120), () -> {
       if (!p.isAlive()) {

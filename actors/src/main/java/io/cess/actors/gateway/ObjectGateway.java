@@ -129,7 +129,7 @@ public final class ObjectGateway {
             (stored, failure) -> {
               if (failure != null && !written.isEmpty()) {
                 log.info("upload of {}/{} failed ({}); removing its {} stored segments", bucket, key, failure.toString(), written.size());
-                transfers.deleteShards(List.copyOf(written));
+                transfers.deleteShards(ShardTransfers.shardsOf(List.copyOf(written)));
               }
             });
   }
@@ -170,7 +170,7 @@ public final class ObjectGateway {
         .thenCompose(
             recorded ->
                 // content already stored (under another data key): this upload's shards are surplus
-                (recorded.deduplicated() ? transfers.deleteShards(segments) : CompletableFuture.completedFuture(Done.getInstance()))
+                (recorded.deduplicated() ? transfers.deleteShards(ShardTransfers.shardsOf(segments)) : CompletableFuture.completedFuture(Done.getInstance()))
                     .thenApply(d -> recorded))
         .thenCompose(
             recorded -> {

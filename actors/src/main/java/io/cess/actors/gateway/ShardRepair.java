@@ -47,7 +47,7 @@ public final class ShardRepair {
    */
   public CompletionStage<akka.Done> removeShards(String fileId, Manifest manifest) {
     return transfers
-        .deleteShards(manifest.segments())
+        .deleteShards(ShardTransfers.shardsOf(manifest.segments()))
         .thenCompose(
             failed ->
                 failed > 0
@@ -123,9 +123,7 @@ public final class ShardRepair {
                   .thenCompose(
                       rebuilt -> {
                         List<SegmentCodec.EncodedShard> pending = new ArrayList<>();
-                        Set<String> keep = new HashSet<>();
                         List<Manifest.Shard> held = new ArrayList<>();
-
                         for (Manifest.Shard x : segment.shards()) {
                           if (lost.contains(x.index())) {
                             byte[] bytes = rebuilt[x.index()];
@@ -135,11 +133,10 @@ public final class ShardRepair {
                             pending.add(new SegmentCodec.EncodedShard(x.index(), bytes, x.sha256(), x.merkleRoot()));
                           } else {
                             held.add(x);
-                            keep.add(x.minerId() + "/" + x.sha256());
                           }
                         }
                         SegmentCodec.EncodedSegment encoded = new SegmentCodec.EncodedSegment(
-                            segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending, keep);
+                            segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending);
                         // a miner that served a corrupt copy may take the rebuilt one (it replaces the bad file);
                         // holders on lost nodes are not in the view, so they are not candidates anyway
                         return transfers.placeShards(view, encoded, pending, held, new HashSet<>(), Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
@@ -154,7 +151,7 @@ public final class ShardRepair {
                                                 .filter(x -> lost.contains(x.index()))
                                                 .filter(x -> fresh.stream().noneMatch(f -> f.minerId().equals(x.minerId())))
                                                 .toList();
-                                            return transfers.deleteShards(List.of(new Manifest.Segment(segment.index(), 0, "", 0, old)));
+                                            return transfers.deleteShards(old);
                                           })
                                       .thenApply(d -> fresh.size());
                                 });

@@ -156,8 +156,10 @@ public final class ShardTransfers {
                 return CompletableFuture.completedFuture(nowPlaced);
               }
               if (attemptsLeft <= 1) {
-                List<Manifest.Shard> ours = nowPlaced.stream().filter(x -> !encoded.keep().contains(x.minerId() + "/" + x.sha256())).toList();
-                deleteShards(List.of(new Manifest.Segment(encoded.index(), 0, "", 0, ours)));
+                // remove only what this placement stored: a repair's intact siblings are in `placed` too
+                Set<Integer> placing = new HashSet<>();
+                encoded.shards().forEach(x -> placing.add(x.index()));
+                deleteShards(nowPlaced.stream().filter(x -> placing.contains(x.index())).toList());
                 return CompletableFuture.failedFuture(new TransferException(
                     "could not store segment " + encoded.index() + " on enough miners: " + failure));
               }
@@ -243,13 +245,18 @@ public final class ShardTransfers {
             });
   }
 
-  /**
-   * Removes the given segments' shards from their holders; completes with the number that could
-   * not be removed (logged: they stay as orphans unless the caller retries).
-   */
-  CompletionStage<Integer> deleteShards(List<Manifest.Segment> segments) {
+  /** Every shard of the given segments. */
+  static List<Manifest.Shard> shardsOf(List<Manifest.Segment> segments) {
     List<Manifest.Shard> shards = new ArrayList<>();
     segments.forEach(seg -> shards.addAll(seg.shards()));
+    return shards;
+  }
+
+  /**
+   * Removes shards from their holders; completes with the number that could not be removed
+   * (logged: they stay as orphans unless the caller retries).
+   */
+  CompletionStage<Integer> deleteShards(List<Manifest.Shard> shards) {
     return view()
         .thenCompose(
             view ->

@@ -23,17 +23,9 @@ public final class SegmentCodec {
   /** One shard ready to be placed. */
   public record EncodedShard(int index, byte[] bytes, String sha256, String merkleRoot) {}
 
-  /**
-   * A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order.
-   * {@code keep} names copies ("miner/sha256") already held before this placement (a repair's
-   * intact siblings), which a failed placement must never remove.
-   */
+  /** A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order. */
   public record EncodedSegment(
-      int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards, java.util.Set<String> keep) {
-    public EncodedSegment(int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards) {
-      this(index, plainSizeBytes, plainSha256, cipherSizeBytes, shards, java.util.Set.of());
-    }
-
+      int index, long plainSizeBytes, String plainSha256, long cipherSizeBytes, List<EncodedShard> shards) {
     public long shardSizeBytes() {
       return shards.isEmpty() ? 0 : shards.get(0).bytes().length;
     }

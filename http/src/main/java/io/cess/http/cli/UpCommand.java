@@ -45,10 +45,6 @@ public final class UpCommand {
     CassandraSchema.create(cassandra);
     System.out.println("cassandra: schema ready (keyspace " + cassandra.keyspace() + ")");
 
-    List<String> seeds = new ArrayList<>();
-    for (int i = 1; i <= Math.min(count, 3); i++) {
-      seeds.add("127.0.0.1:" + (BASE_AKKA_PORT + i - 1));
-    }
     Map<String, Process> started = new LinkedHashMap<>();
     Map<String, String> urls = new LinkedHashMap<>();
     for (int i = 1; i <= count; i++) {
@@ -59,17 +55,9 @@ public final class UpCommand {
         System.out.println(name + ": already running");
         continue;
       }
-      List<String> nodeArgs = List.of(
-          "--name", name,
-          "--roles", "storage,gateway",
-          "--region", "zone-" + i,
-          "--http-port", Integer.toString(BASE_HTTP_PORT + i - 1),
-          "--akka-port", Integer.toString(BASE_AKKA_PORT + i - 1),
-          "--miners", args.get("miners", "2"),
-          "--capacity", args.get("capacity", "8GiB"),
-          "--join", String.join(",", seeds),
-          "--home", home.root().toString(),
-          "--config", localOverlay().toString());
+      List<String> nodeArgs = new ArrayList<>(localNodeArgs(
+          i, BASE_HTTP_PORT, BASE_AKKA_PORT, Math.min(count, 3), home, args.get("miners", "2"), args.get("capacity", "8GiB")));
+      nodeArgs.addAll(List.of("--config", localOverlay().toString()));
       started.put(name, launch(home, name, nodeArgs));
       System.out.println(name + ": starting (log " + home.log(name) + ")");
     }
@@ -86,6 +74,29 @@ public final class UpCommand {
     System.out.println("Try:  curl -T somefile " + urls.values().iterator().next() + "/v1/buckets/demo/objects/somefile");
     System.out.println("      ./cess status        ./cess down");
     return 0;
+  }
+
+  /**
+   * The {@code cess node} arguments of node {@code index} of a cluster on loopback: named
+   * {@code node<index>}, storage + gateway, region {@code zone-<index>}, ports counted up from
+   * the bases, joining the first {@code seedCount} nodes. Callers append their own options.
+   */
+  public static List<String> localNodeArgs(
+      int index, int baseHttpPort, int baseAkkaPort, int seedCount, LocalHome home, String miners, String capacity) {
+    List<String> seeds = new ArrayList<>();
+    for (int i = 1; i <= seedCount; i++) {
+      seeds.add("127.0.0.1:" + (baseAkkaPort + i - 1));
+    }
+    return List.of(
+        "--name", "node" + index,
+        "--roles", "storage,gateway",
+        "--region", "zone-" + index,
+        "--http-port", Integer.toString(baseHttpPort + index - 1),
+        "--akka-port", Integer.toString(baseAkkaPort + index - 1),
+        "--miners", miners,
+        "--capacity", capacity,
+        "--join", String.join(",", seeds),
+        "--home", home.root().toString());
   }
 
   /** cluster-config/local.conf: the overlay for a cluster on one machine. */

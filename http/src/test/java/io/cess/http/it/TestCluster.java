@@ -10,6 +10,7 @@ import io.cess.http.HttpServer;
 import io.cess.http.cli.CliArgs;
 import io.cess.http.cli.LocalHome;
 import io.cess.http.cli.NodeCommand;
+import io.cess.http.cli.UpCommand;
 import io.cess.persistence.cassandra.CassandraSchema;
 import io.cess.persistence.cassandra.CassandraSettings;
 import io.cess.persistence.cassandra.ManagedCassandra;
@@ -36,7 +37,7 @@ public final class TestCluster implements AutoCloseable {
 
   private final LocalHome home;
   private final Map<String, ActorSystem<Void>> systems = new LinkedHashMap<>();
-  private final List<String> seeds = new ArrayList<>();
+  private final int seedCount;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> overrides;
 
@@ -47,9 +48,7 @@ public final class TestCluster implements AutoCloseable {
     this.home = new LocalHome(workDir);
     CassandraSchema.create(CassandraSettings.fromConfig(ConfigFactory.load()), keyspace);
     this.overrides = overrides;
-    for (int i = 1; i <= seedCount; i++) {
-      seeds.add("127.0.0.1:" + (BASE_AKKA_PORT + i - 1));
-    }
+    this.seedCount = seedCount;
   }
 
   /** Starts (or reuses) the managed Cassandra shared by all integration tests, with the schema. */
@@ -75,17 +74,9 @@ public final class TestCluster implements AutoCloseable {
   /** Starts node {@code nodeN} (storage + gateway, 2 miners) and waits until it is ready. */
   public void start(int index) {
     String name = "node" + index;
-    List<String> argv = List.of(
-        "--name", name,
-        "--roles", "storage,gateway",
-        "--region", "zone-" + index,
-        "--http-port", Integer.toString(BASE_HTTP_PORT + index - 1),
-        "--akka-port", Integer.toString(BASE_AKKA_PORT + index - 1),
-        "--miners", "2",
-        "--capacity", "2GiB",
-        "--join", String.join(",", seeds),
-        "--home", home.root().toString(),
-        "--keyspace", keyspace);
+    List<String> argv = new ArrayList<>(
+        UpCommand.localNodeArgs(index, BASE_HTTP_PORT, BASE_AKKA_PORT, seedCount, home, "2", "2GiB"));
+    argv.addAll(List.of("--keyspace", keyspace));
     Config config = ConfigFactory.parseMap(overrides)
         .withFallback(NodeCommand.nodeConfig(new CliArgs(argv, NodeCommand.OPTIONS), home))
         .resolve();
