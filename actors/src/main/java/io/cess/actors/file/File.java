@@ -175,7 +175,7 @@ public final class File
     }
     Manifest.Segment segment = state.manifest().segments().get(cmd.segmentIndex());
     for (Manifest.Shard s : cmd.rebuilt()) {
-      if (s.index() < 0 || s.index() >= segment.shards().size() || !segment.shards().get(s.index()).sha256().equals(s.sha256())) {
+      if (s.index() < 0 || s.index() >= segment.shards().size() || !segment.shards().get(s.index()).merkleRoot().equals(s.merkleRoot())) {
         return Effect().reply(cmd.replyTo(), StatusReply.error("shard " + s.index() + " does not belong to segment " + cmd.segmentIndex()));
       }
     }

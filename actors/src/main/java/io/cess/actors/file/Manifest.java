@@ -35,6 +35,6 @@ public record Manifest(
       implements CborSerializable {}
 
   /** One stored shard: its fingerprint, Merkle root over its blocks, and the miner holding it. */
-  public record Shard(int index, String sha256, long sizeBytes, String merkleRoot, String minerId, String nodeId)
+  public record Shard(int index, String merkleRoot, long sizeBytes, String minerId, String nodeId)
       implements CborSerializable {}
 }

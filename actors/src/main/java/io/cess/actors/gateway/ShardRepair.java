@@ -5,7 +5,6 @@ import akka.actor.typed.DispatcherSelector;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
-import io.cess.core.Sha256;
 import io.cess.core.codec.SegmentCodec;
 import io.cess.core.policy.StoragePolicy;
 import java.util.ArrayList;
@@ -127,10 +126,10 @@ public final class ShardRepair {
                         for (Manifest.Shard x : segment.shards()) {
                           if (lost.contains(x.index())) {
                             byte[] bytes = rebuilt[x.index()];
-                            if (!Sha256.hex(bytes).equals(x.sha256())) {
+                            if (!SegmentCodec.merkleRoot(bytes).equals(x.merkleRoot())) {
                               throw new IllegalStateException("rebuilt shard " + x.index() + " does not match its fingerprint");
                             }
-                            pending.add(new SegmentCodec.EncodedShard(x.index(), bytes, x.sha256(), x.merkleRoot()));
+                            pending.add(new SegmentCodec.EncodedShard(x.index(), bytes, x.merkleRoot()));
                           } else {
                             held.add(x);
                           }

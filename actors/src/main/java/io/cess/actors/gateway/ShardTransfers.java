@@ -13,7 +13,6 @@ import io.cess.actors.storage.MinerHost.HostDescription;
 import io.cess.actors.storage.MinerHost.HostedMiner;
 import io.cess.actors.transfer.TransferClient;
 import io.cess.actors.transfer.TransferException;
-import io.cess.core.Sha256;
 import io.cess.core.codec.SegmentCodec;
 import io.cess.core.placement.Placement;
 import io.cess.core.placement.PlacementException;
@@ -125,10 +124,10 @@ public final class ShardTransfers {
       Placement.Candidate c = chosen.get(i);
       puts.add(
           transfer
-              .put(view.host(c.nodeId()).transferUrl(), c.minerId(), shard.sha256(), ByteString.fromArrayUnsafe(shard.bytes()))
+              .put(view.host(c.nodeId()).transferUrl(), c.minerId(), shard.merkleRoot(), ByteString.fromArrayUnsafe(shard.bytes()))
               .thenApply(
                   done -> new Manifest.Shard(
-                      shard.index(), shard.sha256(), shard.bytes().length, shard.merkleRoot(), c.minerId(), c.nodeId()))
+                      shard.index(), shard.merkleRoot(), shard.bytes().length, c.minerId(), c.nodeId()))
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
@@ -210,12 +209,10 @@ public final class ShardTransfers {
     for (Manifest.Shard s : order.subList(next, next + needed)) {
       wave.add(
           transferUrl(view, s.nodeId())
-              .thenCompose(url -> transfer.get(url, s.minerId(), s.sha256(), s.sizeBytes()))
+              .thenCompose(url -> transfer.get(url, s.minerId(), s.merkleRoot(), s.sizeBytes()))
               .thenApply(
-                  bytes -> {
-                    byte[] b = bytes.toArray();
-                    String actual = Sha256.hex(b);
-                    if (!actual.equals(s.sha256())) {
+                  b -> {
+                    if (!SegmentCodec.merkleRoot(b).equals(s.merkleRoot())) {
                       throw new TransferException(
                           "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt",
                           true);
@@ -266,11 +263,11 @@ public final class ShardTransfers {
                         DELETE_PARALLELISM,
                         s ->
                             transferUrl(view, s.nodeId())
-                                .thenCompose(url -> transfer.delete(url, s.minerId(), s.sha256()))
+                                .thenCompose(url -> transfer.delete(url, s.minerId(), s.merkleRoot()))
                                 .thenApply(done -> 0)
                                 .exceptionally(
                                     e -> {
-                                      log.warn("shard {} on miner {} not removed: {}", s.sha256(), s.minerId(), e.toString());
+                                      log.warn("shard {} on miner {} not removed: {}", s.merkleRoot(), s.minerId(), e.toString());
                                       return 1;
                                     }))
                     .runWith(akka.stream.javadsl.Sink.fold(0, Integer::sum), system));

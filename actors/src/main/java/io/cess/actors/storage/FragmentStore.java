@@ -1,6 +1,7 @@
 package io.cess.actors.storage;
 
 import io.cess.core.Sha256;
+import io.cess.core.merkle.MerkleTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,22 +80,22 @@ public final class FragmentStore {
   }
 
   /**
-   * Stores {@code sizeBytes} bytes read from {@code in} as fragment {@code sha256} of a miner.
+   * Stores {@code sizeBytes} bytes read from {@code in} as the fragment whose Merkle root (over 4 KiB blocks, hex) is {@code root}.
    * Idempotent: a fragment already present is kept and its bytes are drained and discarded.
    *
    * @throws FragmentException when the quota is exceeded, the size or hash does not match
    */
-  public void write(String minerId, String sha256, long sizeBytes, InputStream in) {
+  public void write(String minerId, String root, long sizeBytes, InputStream in) {
     Miner m = miner(minerId);
-    checkHash(sha256);
-    Path target = fragmentPath(m, sha256);
+    checkHash(root);
+    Path target = fragmentPath(m, root);
     if (Files.exists(target)) {
-      if (intact(target, sha256)) {
+      if (intact(target, root)) {
         drain(in);
         return;
       }
       // a damaged copy (bit rot, tampering) is replaced by the verified bytes being written
-      delete(minerId, sha256);
+      delete(minerId, root);
     }
     if (m.usedBytes.addAndGet(sizeBytes) > m.capacityBytes) {
       m.usedBytes.addAndGet(-sizeBytes);
@@ -103,10 +103,10 @@ public final class FragmentStore {
       throw new FragmentException(
           FragmentException.Reason.QUOTA_EXCEEDED, "miner " + minerId + " has no room for " + sizeBytes + " bytes");
     }
-    Path tmp = m.dir.resolve("tmp").resolve(sha256 + "." + UUID.randomUUID() + ".part");
+    Path tmp = m.dir.resolve("tmp").resolve(root + "." + UUID.randomUUID() + ".part");
     boolean stored = false;
     try {
-      MessageDigest digest = Sha256.newDigest();
+      MerkleTree.Builder tree = MerkleTree.builder(MerkleTree.DEFAULT_BLOCK_SIZE_BYTES);
       long written = 0;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         byte[] buf = new byte[BUFFER_BYTES];
@@ -117,7 +117,7 @@ public final class FragmentStore {
             throw new FragmentException(
                 FragmentException.Reason.BAD_CONTENT, "fragment longer than its declared " + sizeBytes + " bytes");
           }
-          digest.update(buf, 0, n);
+          tree.update(buf, 0, n);
           ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
           while (bb.hasRemaining()) {
             ch.write(bb);
@@ -128,10 +128,10 @@ public final class FragmentStore {
               FragmentException.Reason.BAD_CONTENT,
               "fragment ended after " + written + " of " + sizeBytes + " bytes");
         }
-        String actual = Sha256.hex(digest);
-        if (!actual.equals(sha256)) {
+        String actual = tree.build().rootHex();
+        if (!actual.equals(root)) {
           throw new FragmentException(
-              FragmentException.Reason.BAD_CONTENT, "fragment hash is " + actual + ", expected " + sha256);
+              FragmentException.Reason.BAD_CONTENT, "fragment root is " + actual + ", expected " + root);
         }
         ch.force(true);
       }
@@ -151,7 +151,7 @@ public final class FragmentStore {
       fsyncDirectory(target.getParent());
       stored = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("writing fragment " + sha256 + " of miner " + minerId, e);
+      throw new UncheckedIOException("writing fragment " + root + " of miner " + minerId, e);
     } finally {
       if (!stored) {
         m.usedBytes.addAndGet(-sizeBytes);
@@ -160,35 +160,35 @@ public final class FragmentStore {
     }
   }
 
-  private static boolean intact(Path file, String sha256) {
-    MessageDigest digest = Sha256.newDigest();
+  private static boolean intact(Path file, String root) {
+    MerkleTree.Builder tree = MerkleTree.builder(MerkleTree.DEFAULT_BLOCK_SIZE_BYTES);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buf = new byte[BUFFER_BYTES];
       int n;
       while ((n = in.read(buf)) > 0) {
-        digest.update(buf, 0, n);
+        tree.update(buf, 0, n);
       }
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
       throw new UncheckedIOException("reading fragment " + file, e);
     }
-    return Sha256.hex(digest).equals(sha256);
+    return tree.build().rootHex().equals(root);
   }
 
   /** The file of a stored fragment, if this miner holds it. */
-  public Optional<Path> locate(String minerId, String sha256) {
+  public Optional<Path> locate(String minerId, String root) {
     Miner m = miner(minerId);
-    checkHash(sha256);
-    Path p = fragmentPath(m, sha256);
+    checkHash(root);
+    Path p = fragmentPath(m, root);
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
   }
 
   /** Removes a fragment and frees its space; false when it was not there. */
-  public boolean delete(String minerId, String sha256) {
+  public boolean delete(String minerId, String root) {
     Miner m = miner(minerId);
-    checkHash(sha256);
-    Path p = fragmentPath(m, sha256);
+    checkHash(root);
+    Path p = fragmentPath(m, root);
     try {
       long size = Files.size(p);
       Files.delete(p);
@@ -197,7 +197,7 @@ public final class FragmentStore {
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
-      throw new UncheckedIOException("deleting fragment " + sha256 + " of miner " + minerId, e);
+      throw new UncheckedIOException("deleting fragment " + root + " of miner " + minerId, e);
     }
   }
 
@@ -209,14 +209,14 @@ public final class FragmentStore {
     return m;
   }
 
-  private static void checkHash(String sha256) {
-    if (!Sha256.isHex(sha256)) {
-      throw new FragmentException(FragmentException.Reason.BAD_CONTENT, "not a SHA-256 fingerprint: " + sha256);
+  private static void checkHash(String root) {
+    if (!Sha256.isHex(root)) {
+      throw new FragmentException(FragmentException.Reason.BAD_CONTENT, "not a shard fingerprint (64 hex digits): " + root);
     }
   }
 
-  private static Path fragmentPath(Miner m, String sha256) {
-    return m.dir.resolve("fragments").resolve(sha256.substring(0, 2)).resolve(sha256);
+  private static Path fragmentPath(Miner m, String root) {
+    return m.dir.resolve("fragments").resolve(root.substring(0, 2)).resolve(root);
   }
 
   private static long countBytes(Path dir) throws IOException {

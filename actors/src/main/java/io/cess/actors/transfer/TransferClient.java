@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Moves shard bytes between nodes over their internal transfer endpoint
- * ({@code /internal/v1/fragments/{miner}/{sha256}}), streamed and back-pressured by akka-http.
+ * ({@code /internal/v1/fragments/{miner}/{root}}), streamed and back-pressured by akka-http.
  * The receiving node verifies the fingerprint before it acknowledges.
  */
 public final class TransferClient {
@@ -29,53 +29,72 @@ public final class TransferClient {
     this.timeout = timeout;
   }
 
-  public static String fragmentUrl(String baseUrl, String minerId, String sha256) {
-    return baseUrl + "/internal/v1/fragments/" + minerId + "/" + sha256;
+  public static String fragmentUrl(String baseUrl, String minerId, String root) {
+    return baseUrl + "/internal/v1/fragments/" + minerId + "/" + root;
   }
 
   /** Stores a shard on a remote miner; completes when the holder has fsynced it. */
-  public CompletionStage<Done> put(String baseUrl, String minerId, String sha256, ByteString bytes) {
+  public CompletionStage<Done> put(String baseUrl, String minerId, String root, ByteString bytes) {
     HttpRequest req =
-        HttpRequest.PUT(fragmentUrl(baseUrl, minerId, sha256))
+        HttpRequest.PUT(fragmentUrl(baseUrl, minerId, root))
             .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, bytes);
     return http.singleRequest(req)
-        .thenCompose(resp -> expect(resp, StatusCodes.CREATED, "store", minerId, sha256));
+        .thenCompose(resp -> expect(resp, StatusCodes.CREATED, "store", minerId, root));
   }
 
-  /** Reads a whole shard (at most {@code maxBytes}); the caller verifies its fingerprint. */
-  public CompletionStage<ByteString> get(String baseUrl, String minerId, String sha256, long maxBytes) {
-    return http.singleRequest(HttpRequest.GET(fragmentUrl(baseUrl, minerId, sha256)))
+  /**
+   * Reads a whole shard of {@code sizeBytes} straight into one array (no intermediate copies: a
+   * download moves every byte through here); the caller verifies its fingerprint.
+   */
+  public CompletionStage<byte[]> get(String baseUrl, String minerId, String root, long sizeBytes) {
+    return http.singleRequest(HttpRequest.GET(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
             resp -> {
               if (!resp.status().equals(StatusCodes.OK)) {
-                return failed(resp, "read", minerId, sha256).thenApply(d -> ByteString.emptyByteString());
+                return failed(resp, "read", minerId, root).thenApply(d -> new byte[0]);
               }
+              byte[] out = new byte[Math.toIntExact(sizeBytes)];
+              int[] filled = {0};
               return resp.entity()
-                  .withSizeLimit(maxBytes)
-                  .toStrict(timeout.toMillis(), maxBytes, materializer)
-                  .thenApply(strict -> strict.getData());
+                  .withSizeLimit(sizeBytes)
+                  .getDataBytes()
+                  .completionTimeout(timeout)
+                  .runForeach(
+                      chunk -> {
+                        chunk.copyToArray(out, filled[0], chunk.size());
+                        filled[0] += chunk.size();
+                      },
+                      materializer)
+                  .thenApply(
+                      done -> {
+                        if (filled[0] != out.length) {
+                          throw new TransferException(
+                              "shard " + root + " on miner " + minerId + " ended after " + filled[0] + " of " + out.length + " bytes", true);
+                        }
+                        return out;
+                      });
             });
   }
 
   /** Removes a shard; a shard already gone counts as removed. */
-  public CompletionStage<Done> delete(String baseUrl, String minerId, String sha256) {
-    return http.singleRequest(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, sha256)))
+  public CompletionStage<Done> delete(String baseUrl, String minerId, String root) {
+    return http.singleRequest(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
             resp ->
                 resp.status().equals(StatusCodes.NOT_FOUND)
                     ? resp.discardEntityBytes(materializer).completionStage()
-                    : expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, sha256));
+                    : expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, root));
   }
 
   private CompletionStage<Done> expect(
-      HttpResponse resp, akka.http.javadsl.model.StatusCode ok, String what, String minerId, String sha256) {
+      HttpResponse resp, akka.http.javadsl.model.StatusCode ok, String what, String minerId, String root) {
     if (resp.status().equals(ok)) {
       return resp.discardEntityBytes(materializer).completionStage();
     }
-    return failed(resp, what, minerId, sha256);
+    return failed(resp, what, minerId, root);
   }
 
-  private CompletionStage<Done> failed(HttpResponse resp, String what, String minerId, String sha256) {
+  private CompletionStage<Done> failed(HttpResponse resp, String what, String minerId, String root) {
     return resp.entity()
         .withSizeLimit(64 * 1024)
         .toStrict(timeout.toMillis(), materializer)
@@ -84,7 +103,7 @@ public final class TransferClient {
               throw new TransferException(
                   what
                       + " of shard "
-                      + sha256
+                      + root
                       + " on miner "
                       + minerId
                       + " failed: "

@@ -215,7 +215,7 @@ public class FileTest {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
     Manifest.Shard lost = FIRST_UPLOAD.segments().get(1).shards().get(0);
     Manifest.Shard rebuilt =
-        new Manifest.Shard(lost.index(), lost.sha256(), lost.sizeBytes(), lost.merkleRoot(), "node9-m1", "node9");
+        new Manifest.Shard(lost.index(), lost.merkleRoot(), lost.sizeBytes(), "node9-m1", "node9");
     CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
         file.runCommand(replyTo -> new File.RecordRepair(1, List.of(rebuilt), replyTo));
     assertTrue(r.reply().isSuccess());
@@ -245,7 +245,7 @@ public class FileTest {
   @Test
   public void aRepairOfAShardThatIsNotTheFilesIsRefused() {
     upload(FIRST_UPLOAD, "photos/cat.jpg");
-    Manifest.Shard stranger = new Manifest.Shard(0, "f".repeat(64), 8, "r", "node9-m1", "node9");
+    Manifest.Shard stranger = new Manifest.Shard(0, "f".repeat(64), 8, "node9-m1", "node9");
     CommandResultWithReply<Command, Event, State, StatusReply<Manifest>> r =
         file.runCommand(replyTo -> new File.RecordRepair(0, List.of(stranger), replyTo));
     assertTrue(r.reply().isError());

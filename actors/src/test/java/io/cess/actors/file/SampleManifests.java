@@ -33,8 +33,8 @@ public final class SampleManifests {
               hash,
               len + 28,
               List.of(
-                  new Manifest.Shard(0, Sha256.hex((holders + index + "a").getBytes(StandardCharsets.UTF_8)), 8, "root-a", holders + "-node1-m1", holders + "-node1"),
-                  new Manifest.Shard(1, Sha256.hex((holders + index + "b").getBytes(StandardCharsets.UTF_8)), 8, "root-b", holders + "-node2-m2", holders + "-node2"))));
+                  new Manifest.Shard(0, Sha256.hex((holders + index + "a").getBytes(StandardCharsets.UTF_8)), 8, holders + "-node1-m1", holders + "-node1"),
+                  new Manifest.Shard(1, Sha256.hex((holders + index + "b").getBytes(StandardCharsets.UTF_8)), 8, holders + "-node2-m2", holders + "-node2"))));
     }
     return new Manifest(
         io.cess.core.Fingerprints.fileId(hashes, bytes.length),

@@ -8,7 +8,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.cess.actors.storage.FragmentException.Reason;
 import io.cess.actors.storage.FragmentStore.MinerSpace;
-import io.cess.core.Sha256;
+import io.cess.core.codec.SegmentCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +61,7 @@ public class FragmentStoreTest {
   }
 
   private String write(String minerId, byte[] data) {
-    String hash = Sha256.hex(data);
+    String hash = root(data);
     store.write(minerId, hash, data.length, in(data));
     return hash;
   }
@@ -128,14 +128,14 @@ public class FragmentStoreTest {
 
   @Test
   public void locateOfAMissingFragmentIsEmpty() {
-    assertEquals(Optional.empty(), store.locate(M1, Sha256.hex(new byte[] {1})));
+    assertEquals(Optional.empty(), store.locate(M1, root(new byte[] {1})));
   }
 
   @Test
   public void aWrongHashIsRejectedAndLeavesNothingBehind() throws IOException {
     write(M1, randomBytes(100));
     byte[] data = randomBytes(500);
-    String otherHash = Sha256.hex(randomBytes(500));
+    String otherHash = root(randomBytes(500));
 
     assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, otherHash, data.length, in(data)));
 
@@ -148,7 +148,7 @@ public class FragmentStoreTest {
   @Test
   public void aWrongLengthIsRejected() throws IOException {
     byte[] data = randomBytes(500);
-    String hash = Sha256.hex(data);
+    String hash = root(data);
 
     assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, hash, 501, in(data)));
     assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, hash, 499, in(data)));
@@ -164,7 +164,7 @@ public class FragmentStoreTest {
   @Test
   public void aMalformedFingerprintIsRejected() {
     byte[] data = randomBytes(10);
-    String upper = Sha256.hex(data).toUpperCase();
+    String upper = root(data).toUpperCase();
     assertRefused(Reason.BAD_CONTENT, () -> store.write(M1, upper, data.length, in(data)));
     assertRefused(
         Reason.BAD_CONTENT, () -> store.write(M1, "../../etc/passwd", data.length, in(data)));
@@ -176,7 +176,7 @@ public class FragmentStoreTest {
   public void aFragmentOverTheQuotaIsRefused() throws IOException {
     write(M2, randomBytes(3_000));
     byte[] tooBig = randomBytes(2_001); // M2 holds 5000 bytes
-    String hash = Sha256.hex(tooBig);
+    String hash = root(tooBig);
     assertRefused(Reason.QUOTA_EXCEEDED, () -> store.write(M2, hash, tooBig.length, in(tooBig)));
     assertEquals(3_000, used(M2));
     assertEquals(Optional.empty(), store.locate(M2, hash));
@@ -185,7 +185,7 @@ public class FragmentStoreTest {
     write(M2, randomBytes(2_000)); // exactly fills it
     assertEquals(0, store.space().get(1).freeBytes());
     byte[] one = randomBytes(1);
-    assertRefused(Reason.QUOTA_EXCEEDED, () -> store.write(M2, Sha256.hex(one), 1, in(one)));
+    assertRefused(Reason.QUOTA_EXCEEDED, () -> store.write(M2, root(one), 1, in(one)));
   }
 
   @Test
@@ -206,7 +206,7 @@ public class FragmentStoreTest {
   @Test
   public void overlappingWritesOfOneFragmentCountItOnce() throws IOException {
     byte[] data = randomBytes(1_000);
-    String hash = Sha256.hex(data);
+    String hash = root(data);
     // The first write's body, when first read, lets a second write of the same fragment (say, a
     // retried transfer) run to completion: a deterministic interleaving of two concurrent writes.
     InputStream first =
@@ -249,7 +249,7 @@ public class FragmentStoreTest {
   @Test
   public void anUnknownMinerIsRefused() {
     byte[] data = randomBytes(10);
-    String hash = Sha256.hex(data);
+    String hash = root(data);
     assertRefused(Reason.UNKNOWN_MINER, () -> store.write("node2-m1", hash, data.length, in(data)));
     assertRefused(Reason.UNKNOWN_MINER, () -> store.locate("node2-m1", hash));
     assertRefused(Reason.UNKNOWN_MINER, () -> store.delete("node2-m1", hash));
@@ -297,7 +297,7 @@ public class FragmentStoreTest {
         expectedUsed -= stored.remove(victim);
       } else {
         byte[] data = randomBytes(random.nextInt(300));
-        String hash = Sha256.hex(data);
+        String hash = root(data);
         if (expectedUsed + data.length > CAPACITY_BYTES) {
           assertRefused(Reason.QUOTA_EXCEEDED, () -> store.write(M1, hash, data.length, in(data)));
         } else {
@@ -310,5 +310,9 @@ public class FragmentStoreTest {
       assertEquals("step " + i, expectedUsed, used(M1));
     }
     assertEquals(expectedUsed, open().space().get(0).usedBytes());
+  }
+
+  private static String root(byte[] data) {
+    return SegmentCodec.merkleRoot(data);
   }
 }

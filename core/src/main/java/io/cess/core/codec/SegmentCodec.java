@@ -13,15 +13,16 @@ import java.util.List;
  * Turns one plaintext segment into the shards that miners store, and back: encrypt under the
  * file's data key (the upload id and segment index bound into the associated data), then either
  * Reed-Solomon code the ciphertext into K data + M parity shards or copy it N times. Every shard
- * gets a SHA-256 and a Merkle root over its {@value #PROOF_BLOCK_BYTES}-byte blocks (the leaves
- * storage proofs challenge). No miner ever receives plaintext.
+ * is fingerprinted by the SHA-256 Merkle root over its {@value #PROOF_BLOCK_BYTES}-byte blocks: one
+ * hash pass gives its content address, the receiver's integrity check and the commitment whose
+ * leaves storage proofs challenge. No miner ever receives plaintext.
  */
 public final class SegmentCodec {
 
-  public static final int PROOF_BLOCK_BYTES = 4096;
+  public static final int PROOF_BLOCK_BYTES = MerkleTree.DEFAULT_BLOCK_SIZE_BYTES;
 
   /** One shard ready to be placed. */
-  public record EncodedShard(int index, byte[] bytes, String sha256, String merkleRoot) {}
+  public record EncodedShard(int index, byte[] bytes, String merkleRoot) {}
 
   /** A coded segment: plaintext facts and the shards of its ciphertext, in shard-index order. */
   public record EncodedSegment(
@@ -49,17 +50,15 @@ public final class SegmentCodec {
     byte[] sealed = cipher.encrypt(dataKey, uploadId, index, plaintext);
     List<EncodedShard> shards = new ArrayList<>();
     if (rs == null) {
-      String sha = Sha256.hex(sealed);
-      String root = MerkleTree.ofBlocks(sealed, PROOF_BLOCK_BYTES).rootHex();
+      String root = merkleRoot(sealed);
       for (int i = 0; i < policy.shardCount(); i++) {
-        shards.add(new EncodedShard(i, sealed, sha, root));
+        shards.add(new EncodedShard(i, sealed, root));
       }
     } else {
       byte[][] parts = ShardLayout.split(sealed, policy.dataShards(), policy.parityShards());
       rs.encodeParity(parts, 0, parts[0].length);
       for (int i = 0; i < parts.length; i++) {
-        shards.add(new EncodedShard(
-            i, parts[i], Sha256.hex(parts[i]), MerkleTree.ofBlocks(parts[i], PROOF_BLOCK_BYTES).rootHex()));
+        shards.add(new EncodedShard(i, parts[i], merkleRoot(parts[i])));
       }
     }
     return new EncodedSegment(index, plaintext.length, plainSha, sealed.length, List.copyOf(shards));
@@ -100,7 +99,7 @@ public final class SegmentCodec {
     return out;
   }
 
-  /** Merkle root of a shard's proof blocks, as recorded in manifests. */
+  /** A shard's fingerprint: the Merkle root of its proof blocks, as recorded in manifests. */
   public static String merkleRoot(byte[] shard) {
     return MerkleTree.ofBlocks(shard, PROOF_BLOCK_BYTES).rootHex();
   }

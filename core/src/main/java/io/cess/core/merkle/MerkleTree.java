@@ -141,6 +141,66 @@ public final class MerkleTree {
     return new MerkleTree(flat, n, digest);
   }
 
+  /** Builds the tree of {@link #ofBlocks} from bytes that arrive in pieces of any size. */
+  public static Builder builder(int blockSizeBytes) {
+    return new Builder(blockSizeBytes);
+  }
+
+  /**
+   * Hashes leaves as their bytes stream past, so a receiver checks a shard's root in the same
+   * single pass that writes it to disk; only the 32-byte leaf hashes are kept. Not thread-safe.
+   */
+  public static final class Builder {
+    private final int blockSizeBytes;
+    private final MessageDigest digest = Sha256.newDigest();
+    private byte[] leaves = new byte[64 * HASH_BYTES];
+    private int leafCount;
+    private int inLeaf;
+
+    private Builder(int blockSizeBytes) {
+      if (blockSizeBytes <= 0) {
+        throw new IllegalArgumentException("blockSizeBytes must be positive, is " + blockSizeBytes);
+      }
+      this.blockSizeBytes = blockSizeBytes;
+    }
+
+    public Builder update(byte[] data, int offset, int length) {
+      Objects.checkFromIndexSize(offset, length, data.length);
+      while (length > 0) {
+        if (inLeaf == 0) {
+          digest.update(LEAF_PREFIX);
+        }
+        int n = Math.min(length, blockSizeBytes - inLeaf);
+        digest.update(data, offset, n);
+        inLeaf += n;
+        offset += n;
+        length -= n;
+        if (inLeaf == blockSizeBytes) {
+          finishLeaf();
+        }
+      }
+      return this;
+    }
+
+    private void finishLeaf() {
+      checkLeafCount(leafCount + 1L);
+      if ((leafCount + 1) * HASH_BYTES > leaves.length) {
+        leaves = Arrays.copyOf(leaves, (int) Math.min((long) leaves.length * 2, (long) MAX_LEAF_COUNT * HASH_BYTES));
+      }
+      finish(digest, leaves, leafCount * HASH_BYTES);
+      leafCount++;
+      inLeaf = 0;
+    }
+
+    /** The tree over every byte given so far; the builder must not be used afterwards. */
+    public MerkleTree build() {
+      if (inLeaf > 0) {
+        finishLeaf();
+      }
+      return new MerkleTree(Arrays.copyOf(leaves, leafCount * HASH_BYTES), leafCount, digest);
+    }
+  }
+
   /**
    * How many leaves {@link #ofBlocks} makes of {@code sizeBytes}: what a challenger derives from a
    * shard's size to pick leaf indices.

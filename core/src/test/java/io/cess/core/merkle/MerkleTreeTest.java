@@ -68,6 +68,26 @@ public class MerkleTreeTest {
   }
 
   @Test
+  public void theStreamingBuilderGivesTheTreeOfBlocksForAnySizeAndAnySplit() {
+    java.util.Random random = new java.util.Random(7);
+    for (int size : new int[] {0, 1, 4095, 4096, 4097, 3 * 4096, 3 * 4096 + 17, 100_000}) {
+      byte[] data = new byte[size];
+      random.nextBytes(data);
+      MerkleTree.Builder builder = MerkleTree.builder(4096);
+      int at = 0;
+      while (at < size) {
+        int n = Math.min(size - at, 1 + random.nextInt(9000));
+        builder.update(data, at, n);
+        at += n;
+      }
+      MerkleTree streamed = builder.build();
+      MerkleTree whole = MerkleTree.ofBlocks(data, 4096);
+      assertEquals("size " + size, whole.rootHex(), streamed.rootHex());
+      assertEquals(whole.leafCount(), streamed.leafCount());
+    }
+  }
+
+  @Test
   public void smallTreesMatchTheDefinitionByHand() {
     byte[] a = leaf(ascii("a"));
     byte[] b = leaf(ascii("b"));

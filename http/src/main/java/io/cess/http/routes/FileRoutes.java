@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class FileRoutes {
 
-  public record ShardView(int index, String sha256, long sizeBytes, String merkleRoot, String minerId, String nodeId) {}
+  public record ShardView(int index, String merkleRoot, long sizeBytes, String minerId, String nodeId) {}
 
   public record SegmentView(int index, long sizeBytes, String sha256, List<ShardView> shards) {}
 
@@ -108,7 +108,7 @@ public final class FileRoutes {
                     s.sizeBytes(),
                     s.sha256(),
                     s.shards().stream()
-                        .map(x -> new ShardView(x.index(), x.sha256(), x.sizeBytes(), x.merkleRoot(), x.minerId(), x.nodeId()))
+                        .map(x -> new ShardView(x.index(), x.merkleRoot(), x.sizeBytes(), x.minerId(), x.nodeId()))
                         .toList()))
             .toList());
   }

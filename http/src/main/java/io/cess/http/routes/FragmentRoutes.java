@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The internal transfer endpoint of a storage node, {@code /internal/v1/fragments/{miner}/{sha256}}:
+ * The internal transfer endpoint of a storage node, {@code /internal/v1/fragments/{miner}/{root}}:
  * PUT stores a shard (hash-checked, fsynced, 201), GET streams it, DELETE removes it. Bodies are
  * streamed into the store on the blocking dispatcher, never buffered whole.
  */
@@ -43,21 +43,21 @@ public final class FragmentRoutes {
   public Route route() {
     return path(
         PathMatchers.segment("internal").slash("v1").slash("fragments").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
-        (minerId, sha256) ->
+        (minerId, root) ->
             concat(
-                put(() -> store(minerId, sha256)),
-                get(() -> read(minerId, sha256)),
+                put(() -> store(minerId, root)),
+                get(() -> read(minerId, root)),
                 delete(
                     () ->
                         onSuccess(
-                            CompletableFuture.supplyAsync(() -> store.delete(minerId, sha256), blocking),
+                            CompletableFuture.supplyAsync(() -> store.delete(minerId, root), blocking),
                             deleted ->
                                 deleted
                                     ? complete(StatusCodes.NO_CONTENT)
-                                    : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + sha256)))));
+                                    : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + root)))));
   }
 
-  private Route store(String minerId, String sha256) {
+  private Route store(String minerId, String root) {
     return extractRequestEntity(
         entity -> {
           if (entity.getContentLengthOption().isEmpty()) {
@@ -74,7 +74,7 @@ public final class FragmentRoutes {
               CompletableFuture.runAsync(
                   () -> {
                     try (in) {
-                      store.write(minerId, sha256, size, in);
+                      store.write(minerId, root, size, in);
                     } catch (java.io.IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     }
@@ -84,12 +84,12 @@ public final class FragmentRoutes {
         });
   }
 
-  private Route read(String minerId, String sha256) {
+  private Route read(String minerId, String root) {
     return onSuccess(
-        CompletableFuture.supplyAsync(() -> store.locate(minerId, sha256), blocking),
+        CompletableFuture.supplyAsync(() -> store.locate(minerId, root), blocking),
         found -> {
           if (found.isEmpty()) {
-            return ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + sha256);
+            return ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + root);
           }
           Path p = found.get();
           return complete(

@@ -93,7 +93,7 @@ public class ObjectPathIT {
       for (JsonNode shard : segment.path("shards")) {
         perNode.merge(shard.path("nodeId").asText(), 1, Integer::sum);
         miners.add(shard.path("minerId").asText());
-        assertEquals("shard file on its holder", 1, nodesHolding(shard.path("sha256").asText()));
+        assertEquals("shard file on its holder", 1, nodesHolding(shard.path("merkleRoot").asText()));
       }
       assertEquals(6, segment.path("shards").size());
       assertEquals("6 shards on 6 miners", 6, miners.size());
@@ -114,7 +114,7 @@ public class ObjectPathIT {
     int scanned = 0;
     for (JsonNode segment : manifest(stored.path("fileId").asText()).path("segments")) {
       for (JsonNode shard : segment.path("shards")) {
-        for (Path f : shardFiles(shard.path("sha256").asText())) {
+        for (Path f : shardFiles(shard.path("merkleRoot").asText())) {
           byte[] bytes = Files.readAllBytes(f);
           for (int i = 0; i + 32 <= bytes.length; i++) {
             // any 64-byte run of plaintext contains one of the aligned 32-byte windows
@@ -155,7 +155,7 @@ public class ObjectPathIT {
     JsonNode stored = put(1, "to-corrupt", content);
     String fileId = stored.path("fileId").asText();
     JsonNode shard = manifest(fileId).path("segments").get(0).path("shards").get(0);
-    String sha = shard.path("sha256").asText();
+    String sha = shard.path("merkleRoot").asText();
     Path file = shardFiles(sha).get(0);
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x5a;
@@ -170,7 +170,7 @@ public class ObjectPathIT {
       List<Path> copies = shardFiles(sha);
       boolean repaired = copies.size() == 1
           && copies.get(0).toString().contains("/" + now.path("minerId").asText() + "/")
-          && Sha256.hex(Files.readAllBytes(copies.get(0))).equals(sha);
+          && io.cess.core.codec.SegmentCodec.merkleRoot(Files.readAllBytes(copies.get(0))).equals(sha);
       if (repaired) {
         break;
       }
@@ -375,7 +375,7 @@ public class ObjectPathIT {
 
   private static List<String> shardHashes(JsonNode manifest) {
     List<String> out = new ArrayList<>();
-    manifest.path("segments").forEach(s -> s.path("shards").forEach(x -> out.add(x.path("sha256").asText())));
+    manifest.path("segments").forEach(s -> s.path("shards").forEach(x -> out.add(x.path("merkleRoot").asText())));
     return out;
   }
 

@@ -67,7 +67,7 @@ public class RecoveryIT {
     io.cess.http.routes.Json.MAPPER.readTree(http.send(
             HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/files/" + doomedId)).build(),
             HttpResponse.BodyHandlers.ofString()).body())
-        .path("segments").forEach(seg -> seg.path("shards").forEach(x -> doomedShards.add(x.path("sha256").asText())));
+        .path("segments").forEach(seg -> seg.path("shards").forEach(x -> doomedShards.add(x.path("merkleRoot").asText())));
 
     cluster.stop(3);
     assertDownloads(1, content);
