@@ -7,6 +7,7 @@ import io.cess.core.erasure.ShardLayout;
 import io.cess.core.merkle.MerkleTree;
 import io.cess.core.policy.StoragePolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,21 +48,25 @@ public final class SegmentCodec {
 
   public EncodedSegment encode(byte[] dataKey, String uploadId, int index, byte[] plaintext) {
     String plainSha = Sha256.hex(plaintext);
-    byte[] sealed = cipher.encrypt(dataKey, uploadId, index, plaintext);
     List<EncodedShard> shards = new ArrayList<>();
+    long sealedBytes = SegmentCipher.ciphertextLength(plaintext.length);
     if (rs == null) {
+      byte[] sealed = cipher.encrypt(dataKey, uploadId, index, plaintext);
       String root = merkleRoot(sealed);
       for (int i = 0; i < policy.shardCount(); i++) {
         shards.add(new EncodedShard(i, sealed, root));
       }
     } else {
-      byte[][] parts = ShardLayout.split(sealed, policy.dataShards(), policy.parityShards());
-      rs.encodeParity(parts, 0, parts[0].length);
+      // the ciphertext is written straight into the data shards: no sealed copy of the segment
+      int size = ShardLayout.shardSize(sealedBytes, policy.dataShards());
+      byte[][] parts = new byte[policy.shardCount()][size];
+      cipher.encryptInto(dataKey, uploadId, index, plaintext, Arrays.copyOf(parts, policy.dataShards()), size);
+      rs.encodeParity(parts, 0, size);
       for (int i = 0; i < parts.length; i++) {
         shards.add(new EncodedShard(i, parts[i], merkleRoot(parts[i])));
       }
     }
-    return new EncodedSegment(index, plaintext.length, plainSha, sealed.length, List.copyOf(shards));
+    return new EncodedSegment(index, plaintext.length, plainSha, sealedBytes, List.copyOf(shards));
   }
 
   /**
@@ -114,9 +119,9 @@ public final class SegmentCodec {
    */
   public byte[] decode(
       byte[] dataKey, String uploadId, int index, long cipherSizeBytes, String plainSha256, byte[][] shards) {
-    byte[] sealed;
+    byte[] plain;
     if (rs == null) {
-      sealed = null;
+      byte[] sealed = null;
       for (byte[] s : shards) {
         if (s != null) {
           sealed = s;
@@ -126,6 +131,7 @@ public final class SegmentCodec {
       if (sealed == null) {
         throw new io.cess.core.erasure.ErasureException("no copy of segment " + index + " is available");
       }
+      plain = cipher.decrypt(dataKey, uploadId, index, sealed);
     } else {
       int size = ShardLayout.shardSize(cipherSizeBytes, policy.dataShards());
       boolean[] present = new boolean[shards.length];
@@ -135,11 +141,9 @@ public final class SegmentCodec {
         work[i] = present[i] ? shards[i] : new byte[size];
       }
       rs.reconstruct(work, present, 0, size);
-      byte[][] data = new byte[policy.dataShards()][];
-      System.arraycopy(work, 0, data, 0, data.length);
-      sealed = ShardLayout.join(data, (int) cipherSizeBytes);
+      // decrypted straight out of the data shards: they are never joined into one array
+      plain = cipher.decrypt(dataKey, uploadId, index, Arrays.copyOf(work, policy.dataShards()), size, Math.toIntExact(cipherSizeBytes));
     }
-    byte[] plain = cipher.decrypt(dataKey, uploadId, index, sealed);
     if (!Sha256.hex(plain).equals(plainSha256)) {
       throw new IllegalStateException("segment " + index + " decrypted to bytes that do not match its fingerprint");
     }

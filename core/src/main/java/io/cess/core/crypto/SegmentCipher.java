@@ -109,32 +109,59 @@ public final class SegmentCipher {
   /** Encrypts {@code plaintext[offset, offset + length)}. */
   public byte[] encrypt(
       byte[] dataKey, String fileId, int segmentIndex, byte[] plaintext, int offset, int length) {
-    checkArguments(dataKey, fileId, segmentIndex);
     Objects.checkFromIndexSize(offset, length, plaintext.length);
     long total = ciphertextLength(length);
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("segment of " + length + " bytes is too large");
     }
+    byte[] out = new byte[(int) total];
+    seal(dataKey, fileId, segmentIndex, plaintext, offset, length, new Parts(new byte[][] {out}, out.length, 0));
+    return out;
+  }
+
+  /**
+   * Encrypts the whole {@code plaintext} straight into {@code parts}, each {@code partSize} bytes
+   * long, as if they were one array cut into pieces (the erasure code's data shards): no sealed
+   * copy of the segment is made. The parts must hold {@link #ciphertextLength} bytes; the rest of
+   * the last one is left as it is.
+   */
+  public void encryptInto(
+      byte[] dataKey, String fileId, int segmentIndex, byte[] plaintext, byte[][] parts, int partSize) {
+    Parts out = new Parts(parts, partSize, 0);
+    out.checkHolds(ciphertextLength(plaintext.length));
+    seal(dataKey, fileId, segmentIndex, plaintext, 0, plaintext.length, out);
+  }
+
+  private void seal(
+      byte[] dataKey, String fileId, int segmentIndex, byte[] plaintext, int offset, int length, Parts out) {
+    checkArguments(dataKey, fileId, segmentIndex);
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] out = new byte[(int) total];
-    out[0] = FORMAT_VERSION;
-    System.arraycopy(salt, 0, out, 1, SALT_BYTES);
+    byte[] header = new byte[HEADER_BYTES];
+    header[0] = FORMAT_VERSION;
+    System.arraycopy(salt, 0, header, 1, SALT_BYTES);
+    out.write(0, header, 0, HEADER_BYTES);
     byte[] ad = associatedData(salt, length, segmentIndex, fileId);
     SecretKeySpec key = segmentKey(dataKey, salt, segmentIndex, fileId);
     int chunks = (int) chunkCount(length);
+    byte[] spill = new byte[SEALED_CHUNK_BYTES];
     try {
       Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
       int in = offset;
-      int at = HEADER_BYTES;
+      long at = HEADER_BYTES;
       for (int i = 0; i < chunks; i++) {
         int n = Math.min(CHUNK_BYTES, offset + length - in);
         gcm.init(Cipher.ENCRYPT_MODE, key, nonce(i, i == chunks - 1));
         gcm.updateAAD(ad);
-        at += gcm.doFinal(plaintext, in, n, out, at);
+        if (out.contiguous(at, n + TAG_BYTES)) {
+          gcm.doFinal(plaintext, in, n, out.array(at), out.offset(at));
+        } else {
+          gcm.doFinal(plaintext, in, n, spill, 0);
+          out.write(at, spill, 0, n + TAG_BYTES);
+        }
+        at += n + TAG_BYTES;
         in += n;
       }
-      return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM failed while encrypting", e);
     }
@@ -151,30 +178,51 @@ public final class SegmentCipher {
    */
   public byte[] decrypt(
       byte[] dataKey, String fileId, int segmentIndex, byte[] ciphertext, int offset, int length) {
-    checkArguments(dataKey, fileId, segmentIndex);
     Objects.checkFromIndexSize(offset, length, ciphertext.length);
+    plaintextLength(length); // a truncated ciphertext fails here, before any part is looked at
+    return open(dataKey, fileId, segmentIndex, new Parts(new byte[][] {ciphertext}, ciphertext.length, offset), length);
+  }
+
+  /**
+   * As {@link #decrypt}, for a ciphertext of {@code length} bytes held in {@code parts} of {@code
+   * partSize} bytes each, in order (the erasure code's data shards), without joining them first.
+   */
+  public byte[] decrypt(byte[] dataKey, String fileId, int segmentIndex, byte[][] parts, int partSize, int length) {
+    Parts in = new Parts(parts, partSize, 0);
+    in.checkHolds(length);
+    return open(dataKey, fileId, segmentIndex, in, length);
+  }
+
+  private byte[] open(byte[] dataKey, String fileId, int segmentIndex, Parts in, int length) {
+    checkArguments(dataKey, fileId, segmentIndex);
     long plaintextBytes = plaintextLength(length);
-    if (ciphertext[offset] != FORMAT_VERSION) {
+    byte[] header = new byte[HEADER_BYTES];
+    in.read(0, header, 0, HEADER_BYTES);
+    if (header[0] != FORMAT_VERSION) {
       throw new CryptoException(
-          "segment " + segmentIndex + " of file " + fileId + " has unknown format version "
-              + ciphertext[offset]);
+          "segment " + segmentIndex + " of file " + fileId + " has unknown format version " + header[0]);
     }
-    byte[] salt = Arrays.copyOfRange(ciphertext, offset + 1, offset + HEADER_BYTES);
+    byte[] salt = Arrays.copyOfRange(header, 1, HEADER_BYTES);
     byte[] ad = associatedData(salt, plaintextBytes, segmentIndex, fileId);
     SecretKeySpec key = segmentKey(dataKey, salt, segmentIndex, fileId);
     int chunks = (int) chunkCount(plaintextBytes);
     byte[] out = new byte[(int) plaintextBytes];
+    byte[] spill = new byte[SEALED_CHUNK_BYTES];
     try {
       Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-      int in = offset + HEADER_BYTES;
-      int end = offset + length;
-      int at = 0;
+      long at = HEADER_BYTES;
+      int written = 0;
       for (int i = 0; i < chunks; i++) {
-        int n = Math.min(SEALED_CHUNK_BYTES, end - in);
+        int n = (int) Math.min(SEALED_CHUNK_BYTES, length - at);
         gcm.init(Cipher.DECRYPT_MODE, key, nonce(i, i == chunks - 1));
         gcm.updateAAD(ad);
-        at += gcm.doFinal(ciphertext, in, n, out, at);
-        in += n;
+        if (in.contiguous(at, n)) {
+          written += gcm.doFinal(in.array(at), in.offset(at), n, out, written);
+        } else {
+          in.read(at, spill, 0, n);
+          written += gcm.doFinal(spill, 0, n, out, written);
+        }
+        at += n;
       }
       return out;
     } catch (AEADBadTagException e) {
@@ -185,6 +233,64 @@ public final class SegmentCipher {
           e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM failed while decrypting", e);
+    }
+  }
+
+  /**
+   * A run of bytes held in equal-sized arrays one after another, starting {@code base} bytes into
+   * the first: position {@code p} is byte {@code (base + p) % partSize} of part {@code (base + p) /
+   * partSize}. Chunks that fit one part are ciphered in place; the few that straddle two go
+   * through a small spill buffer.
+   */
+  private record Parts(byte[][] parts, int partSize, int base) {
+    Parts {
+      if (partSize <= 0) {
+        throw new IllegalArgumentException("part size must be positive, is " + partSize);
+      }
+    }
+
+    void checkHolds(long bytes) {
+      if ((long) parts.length * partSize - base < bytes) {
+        throw new IllegalArgumentException(
+            parts.length + " parts of " + partSize + " bytes cannot hold " + bytes + " bytes");
+      }
+      for (byte[] p : parts) {
+        if (p == null || p.length != partSize) {
+          throw new IllegalArgumentException("every part must be " + partSize + " bytes");
+        }
+      }
+    }
+
+    byte[] array(long position) {
+      return parts[(int) ((base + position) / partSize)];
+    }
+
+    int offset(long position) {
+      return (int) ((base + position) % partSize);
+    }
+
+    boolean contiguous(long position, int n) {
+      return offset(position) + (long) n <= partSize;
+    }
+
+    void read(long position, byte[] to, int toOffset, int n) {
+      while (n > 0) {
+        int k = Math.min(n, partSize - offset(position));
+        System.arraycopy(array(position), offset(position), to, toOffset, k);
+        position += k;
+        toOffset += k;
+        n -= k;
+      }
+    }
+
+    void write(long position, byte[] from, int fromOffset, int n) {
+      while (n > 0) {
+        int k = Math.min(n, partSize - offset(position));
+        System.arraycopy(from, fromOffset, array(position), offset(position), k);
+        position += k;
+        fromOffset += k;
+        n -= k;
+      }
     }
   }
 

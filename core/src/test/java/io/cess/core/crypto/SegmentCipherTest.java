@@ -34,6 +34,53 @@ public class SegmentCipherTest {
     }
   }
 
+  /** Cuts {@code whole} into parts of {@code size} bytes, the last zero-padded. */
+  private static byte[][] cut(byte[] whole, int parts, int size) {
+    byte[][] out = new byte[parts][size];
+    for (int i = 0; i < parts && i * size < whole.length; i++) {
+      System.arraycopy(whole, i * size, out[i], 0, Math.min(size, whole.length - i * size));
+    }
+    return out;
+  }
+
+  @Test
+  public void sealingIntoPartsAndOpeningFromPartsMatchTheOneArrayForm() {
+    // part sizes that put chunk boundaries inside, at and across part edges, including parts
+    // smaller than a chunk (a sealed chunk then spans several parts)
+    for (int plainSize : new int[] {0, 1, CHUNK - 1, CHUNK, 3 * CHUNK + 5, 5 * CHUNK}) {
+      byte[] plain = bytes(plainSize);
+      int sealedSize = (int) SegmentCipher.ciphertextLength(plainSize);
+      for (int k : new int[] {1, 2, 4, 7}) {
+        int size = Math.max(1, (sealedSize + k - 1) / k);
+        for (int partSize : new int[] {size, 1000, 7}) {
+          int parts = (sealedSize + partSize - 1) / partSize;
+          byte[][] into = new byte[parts][partSize];
+          cipher.encryptInto(dataKey, FILE, 3, plain, into, partSize);
+          byte[] joined = new byte[sealedSize];
+          for (int i = 0; i < parts; i++) {
+            System.arraycopy(into[i], 0, joined, i * partSize, Math.min(partSize, sealedSize - i * partSize));
+          }
+          String what = plainSize + " bytes in parts of " + partSize;
+          assertArrayEquals(what, plain, cipher.decrypt(dataKey, FILE, 3, joined));
+          assertArrayEquals(what, plain, cipher.decrypt(dataKey, FILE, 3, cut(joined, parts, partSize), partSize, sealedSize));
+        }
+      }
+    }
+  }
+
+  @Test
+  public void aChangedByteInAnyPartIsRejected() {
+    byte[] sealed = cipher.encrypt(dataKey, FILE, 0, bytes(2 * CHUNK + 9));
+    int partSize = (sealed.length + 3) / 4;
+    for (int at : new int[] {0, 40, partSize - 1, partSize, 3 * partSize + 1, sealed.length - 1}) {
+      byte[][] parts = cut(sealed, 4, partSize);
+      parts[at / partSize][at % partSize] ^= 0x20;
+      assertThrows("byte " + at, CryptoException.class, () -> cipher.decrypt(dataKey, FILE, 0, parts, partSize, sealed.length));
+    }
+    assertThrows("parts too small for the length", IllegalArgumentException.class,
+        () -> cipher.decrypt(dataKey, FILE, 0, cut(sealed, 4, partSize), partSize, 4 * partSize + 1));
+  }
+
   @Test
   public void roundTripsEdgeAndRandomSizes() {
     int[] edges = {0, 1, 15, 16, 17, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 5};
