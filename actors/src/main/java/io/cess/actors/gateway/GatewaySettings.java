@@ -17,7 +17,11 @@ public record GatewaySettings(
     Duration minerRefreshInterval,
     StoragePolicy defaultPolicy,
     Path masterKeyFile,
-    Duration repairScanInterval) {
+    Duration repairScanInterval,
+    Duration hedgeDelay,
+    Duration repairLease,
+    Duration orphanScanInterval,
+    Duration orphanGrace) {
 
   public static GatewaySettings fromConfig(Config root) {
     Config c = root.getConfig("cess.gateway");
@@ -36,7 +40,11 @@ public record GatewaySettings(
         c.getDuration("miner-refresh-interval"),
         policy(c.getString("default-policy")),
         Path.of(c.getString("master-key-file")).toAbsolutePath(),
-        c.getDuration("repair-scan-interval"));
+        c.getDuration("repair-scan-interval"),
+        c.getDuration("hedge-delay"),
+        c.getDuration("repair-lease"),
+        c.getDuration("orphan-scan-interval"),
+        c.getDuration("orphan-grace"));
   }
 
   private static StoragePolicy policy(String text) {

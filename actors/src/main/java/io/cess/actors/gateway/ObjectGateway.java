@@ -267,7 +267,7 @@ public final class ObjectGateway {
     byte[][] shards = new byte[segment.shards().size()][];
     Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return view()
-        .thenCompose(view -> transfers.gather(view, segment, transfers.orderedShards(segment, view), 0, k, shards, damaged, null))
+        .thenCompose(view -> transfers.gather(view, segment, transfers.orderedShards(segment, view), k, shards, damaged))
         .thenApplyAsync(
             ok -> codec.decode(dataKey, manifest.uploadId(), segment.index(), segment.cipherSizeBytes(), segment.sha256(), shards),
             codecExecutor)

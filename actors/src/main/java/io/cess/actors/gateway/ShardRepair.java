@@ -117,7 +117,7 @@ public final class ShardRepair {
             view -> {
               List<Manifest.Shard> sources =
                   transfers.orderedShards(segment, view).stream().filter(x -> !lost.contains(x.index())).toList();
-              return transfers.gather(view, segment, sources, 0, policy.readShards(), shards, damaged, null)
+              return transfers.gather(view, segment, sources, policy.readShards(), shards, damaged)
                   .thenApplyAsync(ok -> codec.rebuildShards(segment.cipherSizeBytes(), shards), codecExecutor)
                   .thenCompose(
                       rebuilt -> {

@@ -1,6 +1,5 @@
 package io.cess.actors.gateway;
 
-import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
@@ -187,58 +186,33 @@ public final class ShardTransfers {
     return local;
   }
 
-  /** Fetches shards from {@code next} on until {@code needed} more are in {@code shards}. */
-  CompletionStage<Done> gather(
+  /**
+   * Fetches {@code needed} verified shards of a segment into {@code shards}, trying holders in
+   * {@code order} and hedging slow ones ({@link ShardGather}); bad or missing copies are added to
+   * {@code damaged}.
+   */
+  CompletionStage<Void> gather(
       ClusterMiners.MinersView view,
       Manifest.Segment segment,
       List<Manifest.Shard> order,
-      int next,
       int needed,
       byte[][] shards,
-      Set<Integer> damaged,
-      Throwable last) {
-    if (needed <= 0) {
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-    if (next + needed > order.size()) {
-      return CompletableFuture.failedFuture(new TransferException(
-          "segment " + segment.index() + " has too few intact shards reachable: " + last));
-    }
-    List<CompletableFuture<Boolean>> wave = new ArrayList<>();
-    Throwable[] failure = {last};
-    for (Manifest.Shard s : order.subList(next, next + needed)) {
-      wave.add(
-          transferUrl(view, s.nodeId())
-              .thenCompose(url -> transfer.get(url, s.minerId(), s.merkleRoot(), s.sizeBytes()))
-              .thenApply(
-                  b -> {
-                    if (!SegmentCodec.merkleRoot(b).equals(s.merkleRoot())) {
-                      throw new TransferException(
-                          "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt",
-                          true);
-                    }
-                    shards[s.index()] = b;
-                    return true;
-                  })
-              .exceptionally(
-                  e -> {
-                    log.warn("skipping shard {} of segment {} on miner {}: {}", s.index(), segment.index(), s.minerId(), e.toString());
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (cause instanceof TransferException t && t.damaged()) {
-                      damaged.add(s.index());
-                    }
-                    synchronized (failure) {
-                      failure[0] = e;
-                    }
-                    return false;
-                  })
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new))
-        .thenCompose(
-            v -> {
-              int missing = (int) wave.stream().filter(f -> !f.join()).count();
-              return gather(view, segment, order, next + needed, missing, shards, damaged, failure[0]);
+      Set<Integer> damaged) {
+    return ShardGather.run(
+        segment, order, needed, shards, damaged, s -> fetchVerified(view, segment, s),
+        system.scheduler(), settings.hedgeDelay(), system.executionContext());
+  }
+
+  private CompletionStage<byte[]> fetchVerified(ClusterMiners.MinersView view, Manifest.Segment segment, Manifest.Shard s) {
+    return transferUrl(view, s.nodeId())
+        .thenCompose(url -> transfer.get(url, s.minerId(), s.merkleRoot(), s.sizeBytes()))
+        .thenApply(
+            b -> {
+              if (!SegmentCodec.merkleRoot(b).equals(s.merkleRoot())) {
+                throw new TransferException(
+                    "shard " + s.index() + " of segment " + segment.index() + " on miner " + s.minerId() + " is corrupt", true);
+              }
+              return b;
             });
   }
 
