@@ -10,8 +10,10 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
+import io.cess.actors.shard.Shard;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.actors.gateway.MasterKey;
+import io.cess.actors.gateway.OrphanCollector;
 import io.cess.actors.gateway.RepairScan;
 import io.cess.actors.gateway.ShardRepair;
 import io.cess.actors.gateway.ShardTransfers;
@@ -53,6 +55,7 @@ public final class Guardian {
           StorageNode.init(system);
           Miner.init(system);
           File.init(system);
+          Shard.init(system);
           Bucket.init(system);
 
           FragmentStore fragments = null;
@@ -70,14 +73,17 @@ public final class Guardian {
           if (node.hasRole("gateway")) {
             miners = ctx.spawn(
                 ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
-            ShardTransfers transfers = new ShardTransfers(
-                system, miners, new TransferClient(system, gateway.transferTimeout()), gateway, node.name());
-            ShardRepair repairs = new ShardRepair(system, transfers, gateway);
+            TransferClient transfer = new TransferClient(system, gateway.transferTimeout());
+            ShardTransfers transfers = new ShardTransfers(system, miners, transfer, gateway, node.name());
+            ShardRepair repairs = new ShardRepair(system, transfers, gateway, node.name());
             objects = new ObjectGateway(system, transfers, repairs, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
             akka.cluster.typed.ClusterSingleton.get(system)
                 .init(
                     akka.cluster.typed.SingletonActor.of(
-                            RepairScan.create(repairs, gateway.repairScanInterval(), 4), "repair-scan")
+                            RepairScan.create(
+                                repairs, gateway.repairScanInterval(), 4,
+                                new OrphanCollector(system, transfers, transfer, gateway), gateway.orphanScanInterval()),
+                            "repair-scan")
                         .withSettings(akka.cluster.typed.ClusterSingletonSettings.create(system).withRole("gateway")));
           }
 

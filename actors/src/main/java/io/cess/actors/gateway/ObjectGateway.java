@@ -15,6 +15,7 @@ import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
 import io.cess.actors.node.StorageNode;
+import io.cess.actors.shard.Shard;
 import io.cess.actors.storage.ClusterMiners;
 import io.cess.actors.storage.MinerHost.HostDescription;
 import io.cess.actors.storage.MinerHost.HostedMiner;
@@ -275,7 +276,7 @@ public final class ObjectGateway {
             (plain, e) -> {
               if (!damaged.isEmpty()) {
                 log.warn("segment {} of file {}: shards {} are missing or corrupt; repairing", segment.index(), manifest.fileId(), damaged);
-                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged));
+                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged), "missing or corrupt on read");
               }
             });
   }
@@ -285,6 +286,28 @@ public final class ObjectGateway {
     return file(fileId)
         .<File.ManifestLookup>ask(File.GetManifest::new, settings.askTimeout())
         .thenApply(l -> Optional.ofNullable(l.manifest()));
+  }
+
+  /** One shard as the manifest places it, with its repair record from its {@link Shard} entity. */
+  public record ShardRecord(String fileId, int segment, Manifest.Shard placement, Shard.State record) {}
+
+  /** Empty when the file is not stored or has no such segment or shard. */
+  public CompletionStage<Optional<ShardRecord>> shard(String fileId, int segmentIndex, int shardIndex) {
+    return manifest(fileId)
+        .thenCompose(
+            m -> {
+              if (m.isEmpty() || segmentIndex < 0 || segmentIndex >= m.get().segments().size()) {
+                return CompletableFuture.completedFuture(Optional.<ShardRecord>empty());
+              }
+              List<Manifest.Shard> shards = m.get().segments().get(segmentIndex).shards();
+              if (shardIndex < 0 || shardIndex >= shards.size()) {
+                return CompletableFuture.completedFuture(Optional.<ShardRecord>empty());
+              }
+              return sharding
+                  .entityRefFor(Shard.ENTITY_KEY, Shard.entityId(fileId, segmentIndex, shardIndex))
+                  .<Shard.State>ask(Shard.GetShard::new, settings.askTimeout())
+                  .thenApply(state -> Optional.of(new ShardRecord(fileId, segmentIndex, shards.get(shardIndex), state)));
+            });
   }
 
   /** Per segment: shards on nodes that are live members now, and the margin above K. */

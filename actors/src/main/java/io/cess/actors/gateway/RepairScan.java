@@ -20,7 +20,8 @@ import java.util.Set;
  * shards whose holder is no longer an Up member: a node that was downed or left takes its
  * shards with it, and they are rebuilt from their siblings onto the remaining miners. One scan
  * runs at a time; a scan that cannot place a shard (too few nodes) leaves it for the next one.
- * The same walk finishes removals of deleted files that were cut short.
+ * The same walk finishes removals of deleted files that were cut short. On its own, slower timer
+ * it runs the {@link OrphanCollector}.
  */
 public final class RepairScan {
 
@@ -32,24 +33,34 @@ public final class RepairScan {
 
   private record Finished(Integer repaired, Throwable failure) implements Command {}
 
+  private enum OrphanTick implements Command {
+    INSTANCE
+  }
+
+  private record OrphansCollected(Integer removed, Throwable failure) implements Command {}
+
   private RepairScan() {}
 
-  public static Behavior<Command> create(ShardRepair repairs, Duration interval, int parallelism) {
-    return Behaviors.<Command>supervise(scan(repairs, interval, parallelism))
+  public static Behavior<Command> create(
+      ShardRepair repairs, Duration interval, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
+    return Behaviors.<Command>supervise(scan(repairs, interval, parallelism, orphans, orphanInterval))
         .onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(interval, interval.multipliedBy(10), 0.2));
   }
 
-  private static Behavior<Command> scan(ShardRepair repairs, Duration interval, int parallelism) {
+  private static Behavior<Command> scan(
+      ShardRepair repairs, Duration interval, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
+                  timers.startTimerWithFixedDelay(OrphanTick.INSTANCE, orphanInterval);
                   CassandraReadJournal journal =
                       PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()))
                           .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
                   String prefix = File.ENTITY_KEY.name() + "|";
                   boolean[] running = {false};
+                  boolean[] collecting = {false};
                   return Behaviors.receive(Command.class)
                       .onMessageEquals(
                           Tick.INSTANCE,
@@ -73,6 +84,26 @@ public final class RepairScan {
                                                 .exceptionally(e -> 0))
                                     .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),
                                 Finished::new);
+                            return Behaviors.same();
+                          })
+                      .onMessageEquals(
+                          OrphanTick.INSTANCE,
+                          () -> {
+                            if (!collecting[0]) {
+                              collecting[0] = true;
+                              ctx.pipeToSelf(orphans.collect(), OrphansCollected::new);
+                            }
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          OrphansCollected.class,
+                          c -> {
+                            collecting[0] = false;
+                            if (c.failure() != null) {
+                              ctx.getLog().warn("orphan collection stopped, nothing removed after the failure: {}", c.failure().toString());
+                            } else if (c.removed() > 0) {
+                              ctx.getLog().info("orphan collection removed {} shards", c.removed());
+                            }
                             return Behaviors.same();
                           })
                       .onMessage(

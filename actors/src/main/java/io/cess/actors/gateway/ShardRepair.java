@@ -5,6 +5,9 @@ import akka.actor.typed.DispatcherSelector;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
+import io.cess.actors.shard.Shard;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import java.util.UUID;
 import io.cess.core.codec.SegmentCodec;
 import io.cess.core.policy.StoragePolicy;
 import java.util.ArrayList;
@@ -21,19 +24,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds lost or corrupt shards: from K intact siblings (ciphertext only, so no key is
  * needed), onto miners within the policy's per-node limit, recorded in the File entity
- * ({@code ShardsRepaired}); reachable bad copies are then removed. Reads call it for the shards
+ * ({@code ShardsRepaired}) and in each shard's {@link Shard} entity (whose lease keeps two
+ * gateways from rebuilding the same shard); reachable bad copies are then removed. Reads call it for the shards
  * they found damaged, the {@link RepairScan} for shards of nodes that are no longer Up.
  */
 public final class ShardRepair {
 
   private static final Logger log = LoggerFactory.getLogger(ShardRepair.class);
 
+  private final ActorSystem<?> system;
+  private final String localNodeId;
   private final ClusterSharding sharding;
   private final ShardTransfers transfers;
   private final GatewaySettings settings;
   private final Executor codecExecutor;
 
-  public ShardRepair(ActorSystem<?> system, ShardTransfers transfers, GatewaySettings settings) {
+  public ShardRepair(ActorSystem<?> system, ShardTransfers transfers, GatewaySettings settings, String localNodeId) {
+    this.system = system;
+    this.localNodeId = localNodeId;
     this.sharding = ClusterSharding.get(system);
     this.transfers = transfers;
     this.settings = settings;
@@ -80,34 +88,80 @@ public final class ShardRepair {
   /**
    * Rebuilds the {@code lost} shards of one segment from K intact siblings (ciphertext only: no
    * key needed), stores them on other miners within the policy's per-node limit, records them in
-   * the File entity and removes the lost copies that can still be reached. Completes with the
-   * number of shards rebuilt; one repair per segment runs at a time.
+   * the File entity and removes the lost copies that can still be reached. Each shard's repair
+   * holds its {@link Shard} entity's lease, so no two gateways rebuild the same shard at once;
+   * shards leased to another repairer are left to it. Completes with the number rebuilt.
    */
-  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost) {
+  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost, String reason) {
     String key = fileId + "/" + segmentIndex;
     if (lost.isEmpty() || !repairsInFlight.add(key)) {
       return CompletableFuture.completedFuture(0);
     }
+    String repairer = localNodeId + "/" + UUID.randomUUID();
+    Set<Integer> leased = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return manifest(fileId)
         .thenCompose(
             found -> {
               if (found.isEmpty() || segmentIndex >= found.get().segments().size()) {
                 return CompletableFuture.completedFuture(0);
               }
-              return repair(found.get(), found.get().segments().get(segmentIndex), lost);
+              Manifest.Segment segment = found.get().segments().get(segmentIndex);
+              return lease(fileId, segment, lost, reason, repairer, leased)
+                  .thenCompose(v -> leased.isEmpty() ? CompletableFuture.completedFuture(List.<Manifest.Shard>of()) : repair(found.get(), segment, leased))
+                  .thenCompose(fresh -> finish(fileId, segmentIndex, repairer, fresh).thenApply(d -> fresh.size()));
             })
         .whenComplete(
             (n, e) -> {
               repairsInFlight.remove(key);
               if (e != null) {
                 log.warn("repair of segment {} of file {} failed (will be retried by the next scan): {}", segmentIndex, fileId, e.toString());
+                leased.forEach(i -> shard(fileId, segmentIndex, i).tell(new Shard.AbandonRepair(repairer, e.toString(), system.ignoreRef())));
               } else if (n > 0) {
                 log.info("repaired {} shards of segment {} of file {}", n, segmentIndex, fileId);
               }
             });
   }
 
-  private CompletionStage<Integer> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost) {
+  /** Takes the repair lease of each lost shard; those another repairer holds are skipped. */
+  private CompletionStage<Void> lease(
+      String fileId, Manifest.Segment segment, Set<Integer> lost, String reason, String repairer, Set<Integer> leased) {
+    List<CompletableFuture<Void>> asks = new ArrayList<>();
+    for (int i : lost) {
+      Manifest.Shard s = segment.shards().get(i);
+      asks.add(
+          shard(fileId, segment.index(), i)
+              .<akka.Done>askWithStatus(
+                  r -> new Shard.BeginRepair(repairer, reason, s.minerId(), s.nodeId(), settings.repairLease(), r), settings.askTimeout())
+              .handle(
+                  (ok, e) -> {
+                    if (e == null) {
+                      leased.add(i);
+                    } else {
+                      log.info("not repairing shard {} of segment {} of file {}: {}", i, segment.index(), fileId, e.getMessage());
+                    }
+                    return (Void) null;
+                  })
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletionStage<akka.Done> finish(String fileId, int segmentIndex, String repairer, List<Manifest.Shard> fresh) {
+    List<CompletableFuture<akka.Done>> asks = new ArrayList<>();
+    for (Manifest.Shard s : fresh) {
+      asks.add(shard(fileId, segmentIndex, s.index())
+          .<akka.Done>ask(r -> new Shard.FinishRepair(repairer, s.minerId(), s.nodeId(), r), settings.askTimeout())
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> akka.Done.getInstance());
+  }
+
+  private EntityRef<Shard.Command> shard(String fileId, int segmentIndex, int shardIndex) {
+    return sharding.entityRefFor(Shard.ENTITY_KEY, Shard.entityId(fileId, segmentIndex, shardIndex));
+  }
+
+  /** Rebuilds and places the {@code lost} shards of {@code segment}; completes with their new placement. */
+  private CompletionStage<List<Manifest.Shard>> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost) {
     StoragePolicy policy = StoragePolicy.parse(m.policy());
     SegmentCodec codec = new SegmentCodec(policy);
     byte[][] shards = new byte[segment.shards().size()][];
@@ -152,7 +206,7 @@ public final class ShardRepair {
                                                 .toList();
                                             return transfers.deleteShards(old);
                                           })
-                                      .thenApply(d -> fresh.size());
+                                      .thenApply(d -> fresh);
                                 });
                       });
             });
@@ -174,7 +228,7 @@ public final class ShardRepair {
                 Set<Integer> lost = new HashSet<>();
                 seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
                 if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost).toCompletableFuture());
+                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up").toCompletableFuture());
                 }
               }
               return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))

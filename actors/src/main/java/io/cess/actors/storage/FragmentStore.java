@@ -92,6 +92,7 @@ public final class FragmentStore {
     if (Files.exists(target)) {
       if (intact(target, root)) {
         drain(in);
+        touch(target); // written again now: the orphan collector's grace period starts anew
         return;
       }
       // a damaged copy (bit rot, tampering) is replaced by the verified bytes being written
@@ -182,6 +183,43 @@ public final class FragmentStore {
     checkHash(root);
     Path p = fragmentPath(m, root);
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /**
+   * The fragments of a miner last written before {@code cutoff}: the candidates the orphan
+   * collector checks against the manifests (a younger one may belong to an upload in progress).
+   */
+  public List<String> listOlderThan(String minerId, java.time.Instant cutoff) {
+    Miner m = miner(minerId);
+    try (Stream<Path> files = Files.walk(m.dir.resolve("fragments"))) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(p -> Sha256.isHex(p.getFileName().toString()))
+          .filter(p -> lastModified(p).isBefore(cutoff))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing the fragments of miner " + minerId, e);
+    }
+  }
+
+  private static java.time.Instant lastModified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toInstant();
+    } catch (NoSuchFileException e) {
+      return java.time.Instant.MAX; // removed meanwhile: not a candidate
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the time of " + p, e);
+    }
+  }
+
+  private static void touch(Path p) {
+    try {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("touching " + p, e);
+    }
   }
 
   /** Removes a fragment and frees its space; false when it was not there. */

@@ -10,6 +10,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.stream.Materializer;
 import akka.util.ByteString;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -73,6 +74,23 @@ public final class TransferClient {
                         }
                         return out;
                       });
+            });
+  }
+
+  /** The roots of a miner's fragments last written before {@code cutoff}. */
+  public CompletionStage<List<String>> listOlderThan(String baseUrl, String minerId, java.time.Instant cutoff) {
+    return http.singleRequest(HttpRequest.GET(
+            baseUrl + "/internal/v1/fragments/" + minerId + "?older-than=" + cutoff.getEpochSecond()))
+        .thenCompose(
+            resp -> {
+              if (!resp.status().equals(StatusCodes.OK)) {
+                return failed(resp, "listing", minerId, "*").thenApply(d -> List.<String>of());
+              }
+              long limit = 64L << 20; // about a million roots
+              return resp.entity()
+                  .withSizeLimit(limit)
+                  .toStrict(timeout.toMillis(), limit, materializer)
+                  .thenApply(strict -> strict.getData().utf8String().lines().filter(l -> !l.isBlank()).toList());
             });
   }
 

@@ -312,6 +312,26 @@ public class FragmentStoreTest {
     assertEquals(expectedUsed, open().space().get(0).usedBytes());
   }
 
+  @Test
+  public void listsOnlyFragmentsOlderThanTheCutoffAndARewriteMakesOneYoungAgain() throws IOException {
+    String old = write(M1, randomBytes(300));
+    String young = write(M1, randomBytes(200));
+    write(M2, randomBytes(100));
+    java.time.Instant now = java.time.Instant.now();
+    Path oldFile = store.locate(M1, old).orElseThrow();
+    java.nio.file.Files.setLastModifiedTime(oldFile, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
+    assertEquals(java.util.List.of(old), store.listOlderThan(M1, now.minusSeconds(60)));
+    assertEquals(java.util.List.of(), store.listOlderThan(M1, now.minusSeconds(7200)));
+    assertEquals(2, store.listOlderThan(M1, now.plusSeconds(60)).size());
+    assertTrue(store.listOlderThan(M1, now.plusSeconds(60)).contains(young));
+
+    // the same shard written again (a repair placing it where an old copy survived) is no
+    // longer an orphan candidate: its grace period starts anew
+    byte[] again = java.nio.file.Files.readAllBytes(oldFile);
+    store.write(M1, old, again.length, in(again));
+    assertEquals(java.util.List.of(), store.listOlderThan(M1, now.minusSeconds(60)));
+  }
+
   private static String root(byte[] data) {
     return SegmentCodec.merkleRoot(data);
   }

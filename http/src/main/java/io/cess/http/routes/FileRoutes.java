@@ -19,7 +19,8 @@ import java.util.List;
  * {@code GET /v1/files/{fileId}}: a stored file's manifest (policy, segments, shards and their
  * holders; never the key). {@code GET /v1/files/{fileId}/health}: per segment, how many shards
  * sit on live nodes and how many more could be lost; {@code .../health/events}: the same as a
- * server-sent-event stream.
+ * server-sent-event stream. {@code GET /v1/files/{fileId}/segments/{s}/shards/{i}}: one shard's
+ * placement, status (healthy, repairing, damaged), repair count and repair history.
  */
 public final class FileRoutes {
 
@@ -59,7 +60,18 @@ public final class FileRoutes {
                               onSuccess(
                                   objects.health(fileId),
                                   h -> h.isPresent() ? completeOK(h.get(), Json.marshaller()) : noSuchFile(fileId)))),
-              path(PathMatchers.segment("health").slash("events"), () -> get(() -> healthEvents(fileId))));
+              path(PathMatchers.segment("health").slash("events"), () -> get(() -> healthEvents(fileId))),
+              path(
+                  PathMatchers.segment("segments").slash(PathMatchers.integerSegment()).slash("shards").slash(PathMatchers.integerSegment()),
+                  (segment, shard) ->
+                      get(
+                          () ->
+                              onSuccess(
+                                  objects.shard(fileId, segment, shard),
+                                  r -> r.isPresent()
+                                      ? completeOK(r.get(), Json.marshaller())
+                                      : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchShard",
+                                          "file " + fileId + " is not stored or has no shard " + shard + " in segment " + segment)))));
         });
   }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The internal transfer endpoint of a storage node, {@code /internal/v1/fragments/{miner}/{root}}:
- * PUT stores a shard (hash-checked, fsynced, 201), GET streams it, DELETE removes it. Bodies are
+ * PUT stores a shard (hash-checked, fsynced, 201), GET streams it, DELETE removes it; {@code GET
+ * /internal/v1/fragments/{miner}?older-than=} lists a miner's older fragments. Bodies are
  * streamed into the store on the blocking dispatcher, never buffered whole.
  */
 public final class FragmentRoutes {
@@ -41,6 +42,37 @@ public final class FragmentRoutes {
   }
 
   public Route route() {
+    return concat(listing(), fragment());
+  }
+
+  /**
+   * {@code GET /internal/v1/fragments/{miner}?older-than=<epoch seconds>}: the roots of the
+   * miner's fragments last written before then, one per line (for the orphan collector).
+   */
+  private Route listing() {
+    return path(
+        PathMatchers.segment("internal").slash("v1").slash("fragments").slash(PathMatchers.segment()),
+        minerId ->
+            get(
+                () ->
+                    parameter(
+                        "older-than",
+                        olderThan -> {
+                          long seconds;
+                          try {
+                            seconds = Long.parseLong(olderThan);
+                          } catch (NumberFormatException e) {
+                            return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument", "older-than must be epoch seconds");
+                          }
+                          return onSuccess(
+                              CompletableFuture.supplyAsync(
+                                  () -> store.listOlderThan(minerId, java.time.Instant.ofEpochSecond(seconds)), blocking),
+                              roots -> complete(StatusCodes.OK, HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
+                                  roots.isEmpty() ? "" : String.join("\n", roots) + "\n")));
+                        })));
+  }
+
+  private Route fragment() {
     return path(
         PathMatchers.segment("internal").slash("v1").slash("fragments").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
         (minerId, root) ->

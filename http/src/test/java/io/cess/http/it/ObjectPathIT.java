@@ -40,6 +40,8 @@ public class ObjectPathIT {
   private static final Map<String, String> OVERRIDES = Map.of(
       "cess.gateway.segment-size", "1MiB",
       "cess.gateway.max-object-size", "32MiB",
+      "cess.gateway.orphan-scan-interval", "2s",
+      "cess.gateway.orphan-grace", "8s",
       "akka.coordinated-shutdown.exit-jvm", "off",
       "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
 
@@ -182,6 +184,47 @@ public class ObjectPathIT {
     JsonNode health = json(send(2, "GET", "/v1/files/" + fileId + "/health", HttpRequest.BodyPublishers.noBody()).body());
     assertEquals(2, health.path("minimumSpare").asInt());
     assertTrue(Arrays.equals(content, get(3, "to-corrupt").body()));
+
+    // the shard's own entity holds the damage report and the repair, with the new holder
+    String shardPath = "/v1/files/" + fileId + "/segments/0/shards/0";
+    JsonNode record = json(send(2, "GET", shardPath, HttpRequest.BodyPublishers.noBody()).body());
+    while (record.path("record").path("repairs").asInt() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      record = json(send(2, "GET", shardPath, HttpRequest.BodyPublishers.noBody()).body());
+    }
+    assertEquals(record.toString(), "healthy", record.path("record").path("status").asText());
+    assertEquals(record.toString(), 1, record.path("record").path("repairs").asInt());
+    assertEquals(record.path("placement").path("minerId").asText(), record.path("record").path("minerId").asText());
+    JsonNode history = record.path("record").path("history");
+    assertEquals("damaged", history.get(0).path("what").asText());
+    assertTrue(history.get(0).path("detail").asText(), history.get(0).path("detail").asText().contains("corrupt on read"));
+    assertEquals("repaired", history.get(1).path("what").asText());
+    assertEquals(404, send(1, "GET", "/v1/files/" + fileId + "/segments/0/shards/9", HttpRequest.BodyPublishers.noBody()).statusCode());
+  }
+
+  @Test
+  public void orphanShardsAreCollectedAndReferencedOnesKept() throws Exception {
+    byte[] content = randomBytes(MIB + 5);
+    JsonNode stored = put(2, "kept", content);
+    List<String> kept = shardHashes(manifest(stored.path("fileId").asText()));
+    // a shard no manifest names, as a crash in the middle of an upload leaves it
+    byte[] junk = randomBytes(3 * 4096 + 1);
+    String root = io.cess.core.codec.SegmentCodec.merkleRoot(junk);
+    HttpResponse<byte[]> written =
+        send(1, "PUT", "/internal/v1/fragments/node1-m1/" + root, HttpRequest.BodyPublishers.ofByteArray(junk));
+    assertEquals(201, written.statusCode());
+    assertEquals(1, nodesHolding(root));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (nodesHolding(root) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("orphan " + root + " was not collected");
+      }
+      Thread.sleep(250);
+    }
+    for (String sha : kept) {
+      assertEquals("referenced shard " + sha, 1, nodesHolding(sha));
+    }
+    assertTrue(Arrays.equals(content, get(3, "kept").body()));
   }
 
   @Test
