@@ -11,6 +11,8 @@ import akka.cluster.typed.Cluster;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
 import io.cess.actors.shard.Shard;
+import io.cess.actors.account.Account;
+import io.cess.actors.gateway.AccountKeyring;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.actors.gateway.MasterKey;
 import io.cess.actors.gateway.OrphanCollector;
@@ -35,11 +37,12 @@ import java.util.function.BiConsumer;
  */
 public final class Guardian {
 
-  /** What the HTTP layer needs; {@code fragments} is null without the storage role, {@code objects} and {@code miners} without the gateway role. */
+  /** What the HTTP layer needs; {@code fragments} is null without the storage role, {@code objects}, {@code accounts} and {@code miners} without the gateway role. */
   public record NodeServices(
       NodeSettings node,
       FragmentStore fragments,
       ObjectGateway objects,
+      AccountKeyring accounts,
       ActorRef<ClusterMiners.Command> miners) {}
 
   private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(3);
@@ -56,6 +59,7 @@ public final class Guardian {
           Miner.init(system);
           File.init(system);
           Shard.init(system);
+          Account.init(system);
           Bucket.init(system);
 
           FragmentStore fragments = null;
@@ -69,6 +73,7 @@ public final class Guardian {
           }
 
           ObjectGateway objects = null;
+          AccountKeyring accounts = null;
           ActorRef<ClusterMiners.Command> miners = null;
           if (node.hasRole("gateway")) {
             miners = ctx.spawn(
@@ -76,7 +81,8 @@ public final class Guardian {
             TransferClient transfer = new TransferClient(system, gateway.transferTimeout());
             ShardTransfers transfers = new ShardTransfers(system, miners, transfer, gateway, node.name());
             ShardRepair repairs = new ShardRepair(system, transfers, gateway, node.name());
-            objects = new ObjectGateway(system, transfers, repairs, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
+            accounts = new AccountKeyring(system, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
+            objects = new ObjectGateway(system, transfers, repairs, gateway, accounts);
             akka.cluster.typed.ClusterSingleton.get(system)
                 .init(
                     akka.cluster.typed.SingletonActor.of(
@@ -99,7 +105,7 @@ public final class Guardian {
               "node-registration");
           recordLeaveOnShutdown(system, node.name());
 
-          startHttp.accept(system, new NodeServices(node, fragments, objects, miners));
+          startHttp.accept(system, new NodeServices(node, fragments, objects, accounts, miners));
           return Behaviors.empty();
         });
   }

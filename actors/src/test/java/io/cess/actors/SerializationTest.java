@@ -15,6 +15,7 @@ import akka.serialization.jackson.JacksonCborSerializer;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
+import io.cess.actors.account.Account;
 import io.cess.actors.file.Manifest;
 import io.cess.actors.file.SampleManifests;
 import io.cess.actors.miner.Miner;
@@ -78,7 +79,7 @@ public class SerializationTest {
         MANIFEST,
         MANIFEST.segments().get(0),
         MANIFEST.segments().get(0).shards().get(0),
-        new Manifest(Sha256.hex(new byte[0]), 0, Sha256.hex(new byte[0]), 16, "ec:4+2", "u", "k", List.of(), AT),
+        new Manifest(Sha256.hex(new byte[0]), 0, Sha256.hex(new byte[0]), 16, "ec:4+2", "u", "k", List.of(), AT, null),
         ENTRY);
   }
 
@@ -164,6 +165,19 @@ public class SerializationTest {
         new Bucket.GetPolicy(ref()),
         new Bucket.BucketPolicy("ec:4+2"),
         new Bucket.PolicySet("ec:4+2"));
+  }
+
+  @Test
+  public void accountMessagesRoundTrip() {
+    Account.Details d = new Account.Details("cess" + "1".repeat(40), "active", "sk", "ek", "wk", AT);
+    roundTrip(List.of(
+        new Account.Create("sk", "ek", "wk", ref()),
+        new Account.Get(ref()),
+        d,
+        new Account.Details("cess" + "1".repeat(40), "none", null, null, null, null),
+        new Account.AccountCreated("sk", "ek", "wk", AT),
+        new Account.State("sk", "ek", "wk", AT),
+        new Account.State(null, null, null, null)));
   }
 
   @Test

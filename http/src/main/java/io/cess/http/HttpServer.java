@@ -9,6 +9,8 @@ import akka.http.javadsl.server.Route;
 import io.cess.actors.Guardian.NodeServices;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.core.crypto.SegmentCipher;
+import io.cess.http.auth.RequestAuthenticator;
+import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
 import io.cess.http.routes.ClusterRoutes;
 import io.cess.http.routes.FileRoutes;
@@ -44,9 +46,14 @@ public final class HttpServer {
               .route());
     }
     if (services.objects() != null) {
-      routes.add(new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route());
-      routes.add(new ObjectRoutes(services.objects()).route());
-      routes.add(new FileRoutes(services.objects()).route());
+      RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), system.settings().config());
+      AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
+      Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
+      ObjectRoutes objects = new ObjectRoutes(services.objects());
+      Route files = new FileRoutes(services.objects()).route();
+      routes.add(accounts.register());
+      // every other gateway route is behind the authenticator (signatures verified once)
+      routes.add(auth.authenticate(caller -> concat(accounts.route(), cluster, objects.route(caller), files)));
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

@@ -193,7 +193,7 @@ public final class File
     }
     segments.set(segmentIndex, new Manifest.Segment(seg.index(), seg.sizeBytes(), seg.sha256(), seg.cipherSizeBytes(), List.copyOf(shards)));
     return new Manifest(
-        m.fileId(), m.sizeBytes(), m.sha256(), m.segmentSizeBytes(), m.policy(), m.uploadId(), m.wrappedKey(), List.copyOf(segments), m.createdAt());
+        m.fileId(), m.sizeBytes(), m.sha256(), m.segmentSizeBytes(), m.policy(), m.uploadId(), m.wrappedKey(), List.copyOf(segments), m.createdAt(), m.keyOwner());
   }
 
   private ReplyEffect<Event, State> onRelease(State state, ReleaseReference cmd) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param uploadId random id of the upload that wrote the shards; bound into every segment's
  *     associated data (the file id is only known after the last segment)
  * @param wrappedKey the file's data key, wrapped (base64); never stored in the clear
+ * @param keyOwner the account the data key is wrapped to; null when it is wrapped under the
+ *     cluster master key (uploads without an account)
  */
 public record Manifest(
     String fileId,
@@ -24,7 +26,8 @@ public record Manifest(
     String uploadId,
     String wrappedKey,
     List<Segment> segments,
-    Instant createdAt)
+    Instant createdAt,
+    String keyOwner)
     implements CborSerializable {
 
   /**

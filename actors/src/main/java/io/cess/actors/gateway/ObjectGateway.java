@@ -24,12 +24,10 @@ import io.cess.actors.transfer.TransferException;
 import io.cess.core.Sha256;
 import io.cess.core.Fingerprints;
 import io.cess.core.codec.SegmentCodec;
-import io.cess.core.crypto.MasterKeyWrap;
 import io.cess.core.crypto.SegmentCipher;
 import io.cess.core.placement.Placement;
 import io.cess.core.placement.PlacementException;
 import io.cess.core.policy.StoragePolicy;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -69,17 +67,17 @@ public final class ObjectGateway {
   private final ShardTransfers transfers;
   private final ShardRepair repairs;
   private final GatewaySettings settings;
-  private final MasterKeyWrap keyWrap;
+  private final AccountKeyring keys;
   private final java.util.concurrent.Executor codecExecutor;
 
   public ObjectGateway(
-      ActorSystem<?> system, ShardTransfers transfers, ShardRepair repairs, GatewaySettings settings, MasterKey masterKey) {
+      ActorSystem<?> system, ShardTransfers transfers, ShardRepair repairs, GatewaySettings settings, AccountKeyring keys) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.transfers = transfers;
     this.repairs = repairs;
     this.settings = settings;
-    this.keyWrap = new MasterKeyWrap(masterKey.bytes());
+    this.keys = keys;
     this.codecExecutor = system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("cess.codec-dispatcher"));
   }
 
@@ -89,12 +87,19 @@ public final class ObjectGateway {
 
   // ---------------------------------------------------------------- upload
 
-  public CompletionStage<StoredObject> put(String bucket, String key, Source<ByteString, ?> body) {
-    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy));
+  /**
+   * Stores {@code body} under {@code bucket/key}; its data key is wrapped to {@code owner}'s
+   * account key (null: under the master key). When {@code expectedSha256} is given (a signed
+   * request's body hash) and the body does not match it, nothing is recorded and the shards
+   * already stored are removed.
+   */
+  public CompletionStage<StoredObject> put(
+      String bucket, String key, Source<ByteString, ?> body, String owner, String expectedSha256) {
+    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy, owner, expectedSha256));
   }
 
   private CompletionStage<StoredObject> put(
-      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy) {
+      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy, String owner, String expectedSha256) {
     SegmentCodec codec = new SegmentCodec(policy);
     String uploadId = UUID.randomUUID().toString();
     byte[] dataKey = SegmentCipher.newDataKey();
@@ -124,8 +129,15 @@ public final class ObjectGateway {
                         }))
         .runWith(Sink.seq(), system)
         .thenCompose(
-            segments ->
-                record(bucket, key, policy, uploadId, dataKey, segments, size[0], Sha256.hex(whole)))
+            segments -> {
+              String sha256 = Sha256.hex(whole);
+              if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
+                throw new IllegalArgumentException(
+                    "the body's SHA-256 is " + sha256 + " but the request signed " + expectedSha256 + "; nothing was stored");
+              }
+              return keys.wrap(owner, uploadId, dataKey)
+                    .thenCompose(wrapped -> record(bucket, key, policy, uploadId, wrapped, owner, segments, size[0], sha256));
+            })
         .whenComplete(
             (stored, failure) -> {
               if (failure != null && !written.isEmpty()) {
@@ -156,15 +168,14 @@ public final class ObjectGateway {
       String key,
       StoragePolicy policy,
       String uploadId,
-      byte[] dataKey,
+      String wrappedKey,
+      String owner,
       List<Manifest.Segment> segments,
       long sizeBytes,
       String sha256) {
     String fileId = Fingerprints.fileId(segments.stream().map(Manifest.Segment::sha256).toList(), sizeBytes);
-    String wrapped = Base64.getEncoder().encodeToString(
-        keyWrap.wrap("cess-data-key:" + uploadId, dataKey));
     Manifest manifest = new Manifest(
-        fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrapped, segments, Instant.now());
+        fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrappedKey, segments, Instant.now(), owner);
     String reference = bucket + "/" + key;
     return file(fileId)
         .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
@@ -244,7 +255,13 @@ public final class ObjectGateway {
     int to = (int) (last / seg);
     StoragePolicy policy = StoragePolicy.parse(manifest.policy());
     SegmentCodec codec = new SegmentCodec(policy);
-    byte[] dataKey = keyWrap.unwrap("cess-data-key:" + manifest.uploadId(), Base64.getDecoder().decode(manifest.wrappedKey()));
+    return Source.completionStageSource(keys.unwrap(manifest).thenApply(dataKey -> segments(manifest, codec, dataKey, from, to, first, last)))
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Source<ByteString, NotUsed> segments(
+      Manifest manifest, SegmentCodec codec, byte[] dataKey, int from, int to, long first, long last) {
+    long seg = manifest.segmentSizeBytes();
     return Source.from(manifest.segments().subList(from, to + 1))
         .mapAsync(settings.downloadParallelism(), s -> fetchSegment(manifest, codec, dataKey, s))
         .zipWithIndex()

@@ -45,6 +45,7 @@ public final class SampleManifests {
         "upload-" + holders,
         "d3JhcHBlZA==",
         List.copyOf(segments),
-        createdAt);
+        createdAt,
+        "cess" + "0".repeat(40));
   }
 }

@@ -46,6 +46,10 @@ public final class ApiErrors {
     }
   }
 
+  public static Route completeWith(HttpResponse response) {
+    return akka.http.javadsl.server.Directives.complete(response);
+  }
+
   public static Route complete(StatusCode status, String code, String message) {
     return akka.http.javadsl.server.Directives.complete(response(status, code, message));
   }

@@ -29,7 +29,7 @@ public final class FileRoutes {
   public record SegmentView(int index, long sizeBytes, String sha256, List<ShardView> shards) {}
 
   public record FileView(
-      String fileId, long sizeBytes, String sha256, String policy, long segmentSizeBytes, Instant createdAt, List<SegmentView> segments) {}
+      String fileId, long sizeBytes, String sha256, String policy, long segmentSizeBytes, Instant createdAt, String keyOwner, List<SegmentView> segments) {}
 
   private final ObjectGateway objects;
 
@@ -113,6 +113,7 @@ public final class FileRoutes {
         m.policy(),
         m.segmentSizeBytes(),
         m.createdAt(),
+        m.keyOwner(),
         m.segments().stream()
             .map(
                 s -> new SegmentView(

@@ -9,6 +9,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.cess.http.auth.RequestAuthenticator;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.gateway.ObjectGateway;
@@ -35,7 +36,8 @@ public final class ObjectRoutes {
     this.objects = objects;
   }
 
-  public Route route() {
+  /** The bucket and object routes for a request from {@code caller} (empty: anonymous). */
+  public Route route(Optional<RequestAuthenticator.Caller> caller) {
     return concat(
         path(
             PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()),
@@ -50,7 +52,7 @@ public final class ObjectRoutes {
                     normalizedKey ->
                         optionalHeaderValueByName(
                             "Raw-Request-URI",
-                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), this::objectRoute))))));
+                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), (b, k) -> objectRoute(b, k, caller)))))));
   }
 
   public record BucketView(String bucket, String policy) {}
@@ -76,9 +78,9 @@ public final class ObjectRoutes {
                     })));
   }
 
-  private Route objectRoute(String bucket, String key) {
+  private Route objectRoute(String bucket, String key, Optional<RequestAuthenticator.Caller> caller) {
     return concat(
-        put(() -> upload(bucket, key)),
+        put(() -> upload(bucket, key, caller)),
         get(() -> download(bucket, key)),
         delete(
             () ->
@@ -87,12 +89,18 @@ public final class ObjectRoutes {
                     existed -> existed ? complete(StatusCodes.NO_CONTENT) : noSuchKey(bucket, key))));
   }
 
-  private Route upload(String bucket, String key) {
+  /**
+   * A signed upload's data key is wrapped to the signer's account, and its body must match the
+   * signed SHA-256 (else nothing is stored).
+   */
+  private Route upload(String bucket, String key, Optional<RequestAuthenticator.Caller> caller) {
     long limit = objects.settings().maxObjectBytes();
     return extractRequestEntity(
         entity ->
             onSuccess(
-                objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes()),
+                objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes(),
+                    caller.map(RequestAuthenticator.Caller::accountId).orElse(null),
+                    caller.map(RequestAuthenticator.Caller::contentSha256).orElse(null)),
                 stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
   }
 

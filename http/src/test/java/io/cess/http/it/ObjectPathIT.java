@@ -203,6 +203,70 @@ public class ObjectPathIT {
   }
 
   @Test
+  public void aSignedUploadIsKeyedToItsAccountAndBadSignaturesAreRefused() throws Exception {
+    io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.generate();
+    byte[] registration = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<byte[]> created = signed(1, keys, "POST", "/v1/accounts", registration);
+    assertEquals(new String(created.body(), StandardCharsets.UTF_8), 201, created.statusCode());
+    assertEquals(keys.accountId(), json(created.body()).path("accountId").asText());
+
+    byte[] content = randomBytes(MIB + 3);
+    String target = "/v1/buckets/" + BUCKET + "/objects/signed";
+    HttpResponse<byte[]> put = signed(2, keys, "PUT", target, content);
+    assertEquals(new String(put.body(), StandardCharsets.UTF_8), 201, put.statusCode());
+    String fileId = json(put.body()).path("fileId").asText();
+    assertEquals("the data key is wrapped to the account", keys.accountId(), manifest(fileId).path("keyOwner").asText());
+    assertTrue(Arrays.equals(content, get(3, "signed").body()));
+
+    // a signed request is good once
+    String accountPath = "/v1/accounts/" + keys.accountId();
+    HttpRequest read = signedRequest(1, keys, "GET", accountPath, new byte[0]);
+    assertEquals(200, http.send(read, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+    HttpResponse<byte[]> replayed = http.send(read, HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(403, replayed.statusCode());
+    assertEquals("RequestReplayed", json(replayed.body()).path("code").asText());
+
+    // another key cannot speak for the account
+    io.cess.core.account.AccountKeys other = io.cess.core.account.AccountKeys.generate();
+    String date = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String forged = io.cess.core.account.RequestSignature.authorization(other, "GET", accountPath, date, Sha256.hex(new byte[0]))
+        .replace(other.accountId(), keys.accountId());
+    HttpResponse<byte[]> refused = http.send(HttpRequest.newBuilder(URI.create(cluster.url(2) + accountPath))
+        .header("Authorization", forged).header("x-cess-date", date).header("x-cess-content-sha256", Sha256.hex(new byte[0]))
+        .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(403, refused.statusCode());
+    assertEquals("SignatureDoesNotMatch", json(refused.body()).path("code").asText());
+
+    // a body that is not the one signed is refused and nothing is stored
+    byte[] signedBody = randomBytes(1000);
+    String mismatchTarget = "/v1/buckets/" + BUCKET + "/objects/mismatch";
+    String at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    HttpResponse<byte[]> swapped = http.send(HttpRequest.newBuilder(URI.create(cluster.url(1) + mismatchTarget))
+        .header("Authorization", io.cess.core.account.RequestSignature.authorization(keys, "PUT", mismatchTarget, at, Sha256.hex(signedBody)))
+        .header("x-cess-date", at).header("x-cess-content-sha256", Sha256.hex(signedBody))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(randomBytes(1000))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(400, swapped.statusCode());
+    assertEquals(404, get(2, "mismatch").statusCode());
+  }
+
+  private static HttpRequest signedRequest(int node, io.cess.core.account.AccountKeys keys, String method, String target, byte[] body) {
+    String date = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String sha = Sha256.hex(body);
+    return HttpRequest.newBuilder(URI.create(cluster.url(node) + target))
+        .timeout(Duration.ofSeconds(60))
+        .header("Authorization", io.cess.core.account.RequestSignature.authorization(keys, method, target, date, sha))
+        .header("x-cess-date", date)
+        .header("x-cess-content-sha256", sha)
+        .method(method, body.length == 0 && method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+  }
+
+  private static HttpResponse<byte[]> signed(int node, io.cess.core.account.AccountKeys keys, String method, String target, byte[] body)
+      throws IOException, InterruptedException {
+    return http.send(signedRequest(node, keys, method, target, body), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
   public void orphanShardsAreCollectedAndReferencedOnesKept() throws Exception {
     byte[] content = randomBytes(MIB + 5);
     JsonNode stored = put(2, "kept", content);
