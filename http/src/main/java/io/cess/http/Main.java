@@ -1,5 +1,6 @@
 package io.cess.http;
 
+import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.NodeCommand;
@@ -25,10 +26,15 @@ public final class Main {
                   --home DIR
         put     upload a file: --file F --url http://host:port/v1/buckets/B/objects/K
                   [--encrypt true [--key-file ~/.cess/client.key]]  (the gateway never sees the key)
+                  [--account ~/.cess/account.key]  (sign: the data key is wrapped to the account)
         get     download an object: --file F --url URL [--decrypt true [--key-file FILE]]
+        account create  make an Ed25519 account key file and register it with a gateway
+                account show    print the account's public record
+                  --file ~/.cess/account.key  --url http://127.0.0.1:8081
         bench   upload and download generated data through a running gateway; report MB/s
                 and the ratio to the in-process encode/decode pipeline
                   --size 1GiB  --url http://127.0.0.1:8081  --download-url URL  --policy ec:4+2
+                  --warmup 2  --runs 3
         node    run one node in the foreground; join a running cluster with --join
                   --name NAME  --roles storage,gateway  --region R  --host H
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
@@ -61,6 +67,7 @@ public final class Main {
             case "bench" -> BenchCommand.run(rest);
             case "put" -> TransferCommands.put(rest);
             case "get" -> TransferCommands.get(rest);
+            case "account" -> AccountCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class TransferCommands {
 
-  private static final Set<String> OPTIONS = Set.of("file", "url", "encrypt", "decrypt", "key-file");
+  private static final Set<String> OPTIONS = Set.of("file", "url", "encrypt", "decrypt", "key-file", "account");
 
   private TransferCommands() {}
 
@@ -46,10 +46,29 @@ public final class TransferCommands {
           }
         }),
         length);
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(url).timeout(Duration.ofHours(2)).PUT(body).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofHours(2));
+    if (args.get("account") != null) {
+      // signed: the data key is wrapped to this account; a plain body is hashed first so the
+      // gateway can refuse a body that is not the one signed (an encrypted one streams unsigned)
+      io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.load(Path.of(args.get("account", "")));
+      String sha = encrypt ? io.cess.core.account.RequestSignature.UNSIGNED_PAYLOAD : sha256(file);
+      AccountCommand.sign(request, keys, "PUT", url, sha);
+    }
+    HttpResponse<String> r = HttpClient.newHttpClient().send(request.PUT(body).build(), HttpResponse.BodyHandlers.ofString());
     System.out.println(r.body());
     return r.statusCode() == 201 ? 0 : 1;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    java.security.MessageDigest d = Sha256.newDigest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 20];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        d.update(buf, 0, n);
+      }
+    }
+    return Sha256.hex(d);
   }
 
   public static int get(List<String> argv) throws IOException, InterruptedException {

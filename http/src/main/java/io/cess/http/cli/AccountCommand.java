@@ -1,0 +1,80 @@
+package io.cess.http.cli;
+
+import io.cess.core.Sha256;
+import io.cess.core.account.AccountKeys;
+import io.cess.core.account.RequestSignature;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code cess account create|show}: an account is an Ed25519 key pair kept in a key file on this
+ * machine ({@code --file}, default {@code ~/.cess/account.key}, owner-only); {@code create}
+ * registers its public key with a gateway, signed by the key itself. Requests made with {@code
+ * --account FILE} (as {@code cess put} does) are signed with it.
+ */
+public final class AccountCommand {
+
+  private static final Set<String> OPTIONS = Set.of("file", "url");
+
+  private AccountCommand() {}
+
+  public static int run(List<String> argv) throws IOException, InterruptedException {
+    if (argv.isEmpty() || !(argv.get(0).equals("create") || argv.get(0).equals("show"))) {
+      throw new IllegalArgumentException("usage: cess account create|show [--file F] [--url http://host:port]");
+    }
+    CliArgs args = new CliArgs(argv.subList(1, argv.size()), OPTIONS);
+    Path file = Path.of(args.get("file", defaultKeyFile().toString()));
+    String url = args.get("url", "http://127.0.0.1:8081");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    if (argv.get(0).equals("create")) {
+      AccountKeys keys;
+      if (Files.exists(file)) {
+        keys = AccountKeys.load(file);
+        System.out.println("using the existing key file " + file);
+      } else {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        keys = AccountKeys.generate();
+        keys.save(file);
+        System.out.println("created " + file + " (keep it: it is the account)");
+      }
+      byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+      HttpResponse<String> r = http.send(
+          sign(HttpRequest.newBuilder(URI.create(url + "/v1/accounts")), keys, "POST", URI.create(url + "/v1/accounts"), Sha256.hex(body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      System.out.println(r.body());
+      return r.statusCode() == 201 ? 0 : 1;
+    }
+    AccountKeys keys = AccountKeys.load(file);
+    URI uri = URI.create(url + "/v1/accounts/" + keys.accountId());
+    HttpResponse<String> r = http.send(
+        sign(HttpRequest.newBuilder(uri), keys, "GET", uri, Sha256.hex(new byte[0])).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    System.out.println(r.body());
+    return r.statusCode() == 200 ? 0 : 1;
+  }
+
+  static Path defaultKeyFile() {
+    return Path.of(System.getProperty("user.home"), ".cess", "account.key");
+  }
+
+  /** Adds the CESS-ED25519 signature headers for {@code method uri} with the body's hash. */
+  static HttpRequest.Builder sign(HttpRequest.Builder b, AccountKeys keys, String method, URI uri, String contentSha256) {
+    String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    return b.header("Authorization", RequestSignature.authorization(keys, method, target, date, contentSha256))
+        .header(RequestSignature.DATE_HEADER, date)
+        .header(RequestSignature.CONTENT_SHA256_HEADER, contentSha256);
+  }
+}
