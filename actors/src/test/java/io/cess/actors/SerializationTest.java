@@ -114,11 +114,13 @@ public class SerializationTest {
         info,
         new Miner.RegisterMiner(info, ref()),
         new Miner.GetMiner(ref()),
-        new Miner.MinerDetails("node1-m1", "active", info, AT, 2),
-        new Miner.MinerDetails("node1-m1", "unregistered", null, null, 0),
+        new Miner.MinerDetails("node1-m1", "active", info, AT, 2, 1, 900),
+        new Miner.RecordFault("f-0-1", "corrupt", ref()),
+        new Miner.FaultRecorded("f-0-1", "corrupt", AT),
+        new Miner.MinerDetails("node1-m1", "unregistered", null, null, 0, 0, 1000),
         new Miner.MinerRegistered(info, AT),
-        new Miner.State("active", info, AT, 3),
-        new Miner.State("unregistered", null, null, 0));
+        new Miner.State("active", info, AT, 3, 2),
+        new Miner.State("unregistered", null, null, 0, 0));
   }
 
   private static List<Object> fileSamples() {

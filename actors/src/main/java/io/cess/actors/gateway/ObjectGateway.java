@@ -293,7 +293,7 @@ public final class ObjectGateway {
             (plain, e) -> {
               if (!damaged.isEmpty()) {
                 log.warn("segment {} of file {}: shards {} are missing or corrupt; repairing", segment.index(), manifest.fileId(), damaged);
-                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged), "missing or corrupt on read");
+                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged), "missing or corrupt on read", true);
               }
             });
   }

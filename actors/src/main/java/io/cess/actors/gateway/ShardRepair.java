@@ -5,6 +5,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
+import io.cess.actors.miner.Miner;
 import io.cess.actors.shard.Shard;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.util.UUID;
@@ -90,9 +91,11 @@ public final class ShardRepair {
    * key needed), stores them on other miners within the policy's per-node limit, records them in
    * the File entity and removes the lost copies that can still be reached. Each shard's repair
    * holds its {@link Shard} entity's lease, so no two gateways rebuild the same shard at once;
-   * shards leased to another repairer are left to it. Completes with the number rebuilt.
+   * shards leased to another repairer are left to it. With {@code minersAtFault} (the copies
+   * were found corrupt or missing on live miners) each holder gets a fault on its {@link Miner}
+   * record, once per damaged shard. Completes with the number rebuilt.
    */
-  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost, String reason) {
+  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault) {
     String key = fileId + "/" + segmentIndex;
     if (lost.isEmpty() || !repairsInFlight.add(key)) {
       return CompletableFuture.completedFuture(0);
@@ -107,6 +110,13 @@ public final class ShardRepair {
               }
               Manifest.Segment segment = found.get().segments().get(segmentIndex);
               return lease(fileId, segment, lost, reason, repairer, leased)
+                  .thenApply(v -> {
+                    if (minersAtFault) {
+                      leased.forEach(i -> sharding.entityRefFor(Miner.ENTITY_KEY, segment.shards().get(i).minerId())
+                          .tell(new Miner.RecordFault(Shard.entityId(fileId, segmentIndex, i), reason, system.ignoreRef())));
+                    }
+                    return v;
+                  })
                   .thenCompose(v -> leased.isEmpty() ? CompletableFuture.completedFuture(List.<Manifest.Shard>of()) : repair(found.get(), segment, leased))
                   .thenCompose(fresh -> finish(fileId, segmentIndex, repairer, fresh).thenApply(d -> fresh.size()));
             })
@@ -228,7 +238,7 @@ public final class ShardRepair {
                 Set<Integer> lost = new HashSet<>();
                 seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
                 if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up").toCompletableFuture());
+                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false).toCompletableFuture());
                 }
               }
               return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))

@@ -101,7 +101,7 @@ public final class ShardTransfers {
     List<Placement.Candidate> candidates = new ArrayList<>();
     for (HostDescription h : view.hosts()) {
       for (HostedMiner m : h.miners()) {
-        candidates.add(new Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes()));
+        candidates.add(new Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes(), view.credit(m.minerId())));
       }
     }
     Set<String> excluded = new HashSet<>(failedMiners);

@@ -13,6 +13,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.cess.actors.CborSerializable;
+import io.cess.core.placement.Placement;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -37,18 +38,39 @@ public final class Miner
 
   public record GetMiner(ActorRef<MinerDetails> replyTo) implements Command {}
 
-  /** Reply: a miner's journaled facts ({@code info} is null while unregistered). */
+  /**
+   * A shard this miner should hold was found corrupt or missing (a failed integrity check, like
+   * a failed storage proof): it lowers the miner's credit, and with it the miner's share of new
+   * shards.
+   */
+  public record RecordFault(String shard, String reason, ActorRef<akka.Done> replyTo) implements Command {}
+
+  /**
+   * Reply: a miner's journaled facts ({@code info} is null while unregistered); {@code credit}
+   * from {@value #MIN_CREDIT} to {@link Placement#FULL_CREDIT}, lowered by each fault.
+   */
   public record MinerDetails(
-      String minerId, String status, MinerInfo info, Instant firstRegisteredAt, int registrations)
+      String minerId, String status, MinerInfo info, Instant firstRegisteredAt, int registrations, int faults, int credit)
       implements CborSerializable {}
+
+  /** Credit lost per fault, and the floor (a faulty miner still gets some work, to prove itself). */
+  static final int CREDIT_PER_FAULT = 100;
+
+  static final int MIN_CREDIT = 100;
+
+  public static int credit(int faults) {
+    return Math.max(MIN_CREDIT, Placement.FULL_CREDIT - CREDIT_PER_FAULT * faults);
+  }
 
   public sealed interface Event extends CborSerializable {}
 
   public record MinerRegistered(MinerInfo info, Instant at) implements Event {}
 
-  public record State(String status, MinerInfo info, Instant firstRegisteredAt, int registrations)
+  public record FaultRecorded(String shard, String reason, Instant at) implements Event {}
+
+  public record State(String status, MinerInfo info, Instant firstRegisteredAt, int registrations, int faults)
       implements CborSerializable {
-    static final State UNREGISTERED = new State("unregistered", null, null, 0);
+    static final State UNREGISTERED = new State("unregistered", null, null, 0, 0);
   }
 
   public static void init(ActorSystem<?> system) {
@@ -89,11 +111,18 @@ public final class Miner
                     .persist(new MinerRegistered(cmd.info(), Instant.now()))
                     .thenReply(cmd.replyTo(), this::details))
         .onCommand(GetMiner.class, (state, cmd) -> Effect().reply(cmd.replyTo(), details(state)))
+        .onCommand(
+            RecordFault.class,
+            (state, cmd) ->
+                Effect()
+                    .persist(new FaultRecorded(cmd.shard(), cmd.reason(), Instant.now()))
+                    .thenReply(cmd.replyTo(), s -> akka.Done.getInstance()))
         .build();
   }
 
   private MinerDetails details(State s) {
-    return new MinerDetails(minerId, s.status(), s.info(), s.firstRegisteredAt(), s.registrations());
+    return new MinerDetails(
+        minerId, s.status(), s.info(), s.firstRegisteredAt(), s.registrations(), s.faults(), credit(s.faults()));
   }
 
   @Override
@@ -107,7 +136,11 @@ public final class Miner
                     "active",
                     e.info(),
                     s.firstRegisteredAt() == null ? e.at() : s.firstRegisteredAt(),
-                    s.registrations() + 1))
+                    s.registrations() + 1,
+                    s.faults()))
+        .onEvent(
+            FaultRecorded.class,
+            (s, e) -> new State(s.status(), s.info(), s.firstRegisteredAt(), s.registrations(), s.faults() + 1))
         .build();
   }
 }

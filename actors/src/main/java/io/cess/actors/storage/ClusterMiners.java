@@ -5,7 +5,10 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.cess.actors.miner.Miner;
 import io.cess.actors.storage.MinerHost.HostDescription;
+import io.cess.core.placement.Placement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +31,15 @@ public final class ClusterMiners {
 
   public record GetView(ActorRef<MinersView> replyTo) implements Command {}
 
-  /** Reply: the hosts that answered their last refresh. */
-  public record MinersView(List<HostDescription> hosts) {
+  /**
+   * Reply: the hosts that answered their last refresh, and the miners' credit as their {@code
+   * Miner} entities last gave it (full credit until known).
+   */
+  public record MinersView(List<HostDescription> hosts, Map<String, Integer> credits) {
+    public int credit(String minerId) {
+      return credits.getOrDefault(minerId, Placement.FULL_CREDIT);
+    }
+
     public HostDescription host(String nodeId) {
       for (HostDescription h : hosts) {
         if (h.nodeId().equals(nodeId)) {
@@ -50,6 +60,11 @@ public final class ClusterMiners {
       implements Command {}
 
   private record NotDescribed(ActorRef<MinerHost.Command> host) implements Command {}
+
+  private record CreditKnown(String minerId, int credit) implements Command {}
+
+  /** Credits change slowly (a fault at a time): they are re-read every this many refreshes. */
+  private static final int CREDIT_EVERY_REFRESHES = 10;
 
   private ClusterMiners() {}
 
@@ -83,6 +98,8 @@ public final class ClusterMiners {
     private final Map<ActorRef<MinerHost.Command>, HostDescription> described = new HashMap<>();
     private final Set<ActorRef<MinerHost.Command>> firstAnswerPending = new HashSet<>();
     private final List<ActorRef<MinersView>> waiting = new ArrayList<>();
+    private final Map<String, Integer> credits = new HashMap<>();
+    private int refreshes;
 
     Running(ActorContext<Command> ctx, Duration askTimeout) {
       this.ctx = ctx;
@@ -110,6 +127,12 @@ public final class ClusterMiners {
                 return Behaviors.same();
               })
           .onMessage(
+              CreditKnown.class,
+              c -> {
+                credits.put(c.minerId(), c.credit());
+                return Behaviors.same();
+              })
+          .onMessage(
               GetView.class,
               g -> {
                 if (firstAnswerPending.isEmpty()) {
@@ -133,7 +156,7 @@ public final class ClusterMiners {
     private MinersView view() {
       List<HostDescription> hosts = new ArrayList<>(described.values());
       hosts.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
-      return new MinersView(List.copyOf(hosts));
+      return new MinersView(List.copyOf(hosts), Map.copyOf(credits));
     }
 
     private Behavior<Command> onListing(ListingChanged l) {
@@ -157,7 +180,20 @@ public final class ClusterMiners {
 
     private Behavior<Command> refreshAll() {
       listed.forEach(this::describe);
+      if (refreshes++ % CREDIT_EVERY_REFRESHES == 0) {
+        described.values().forEach(h -> h.miners().forEach(m -> askCredit(m.minerId())));
+      }
       return Behaviors.same();
+    }
+
+    private void askCredit(String minerId) {
+      ctx.ask(
+          Miner.MinerDetails.class,
+          ClusterSharding.get(ctx.getSystem()).entityRefFor(Miner.ENTITY_KEY, minerId),
+          askTimeout,
+          Miner.GetMiner::new,
+          // unknown for now (entity unreachable): keep the last credit, ask again later
+          (d, failure) -> d != null ? new CreditKnown(minerId, d.credit()) : new CreditKnown(minerId, credits.getOrDefault(minerId, Placement.FULL_CREDIT)));
     }
 
     private void describe(ActorRef<MinerHost.Command> host) {

@@ -47,7 +47,7 @@ public class MinerTest {
   public void unregisteredUntilItsNodeDeclaresIt() {
     CommandResultWithReply<Command, Event, State, MinerDetails> r = miner.runCommand(GetMiner::new);
     assertTrue(r.hasNoEvents());
-    assertEquals(new MinerDetails(MINER_ID, "unregistered", null, null, 0), r.reply());
+    assertEquals(new MinerDetails(MINER_ID, "unregistered", null, null, 0, 0, 1000), r.reply());
   }
 
   @Test
@@ -58,8 +58,8 @@ public class MinerTest {
     MinerRegistered event = r.eventOfType(MinerRegistered.class);
     assertEquals(info, event.info());
     assertFalse(event.at().isBefore(before));
-    assertEquals(new MinerDetails(MINER_ID, "active", info, event.at(), 1), r.reply());
-    assertEquals(new State("active", info, event.at(), 1), r.state());
+    assertEquals(new MinerDetails(MINER_ID, "active", info, event.at(), 1, 0, 1000), r.reply());
+    assertEquals(new State("active", info, event.at(), 1, 0), r.state());
   }
 
   @Test
@@ -71,7 +71,7 @@ public class MinerTest {
     CommandResultWithReply<Command, Event, State, MinerDetails> r = register(bigger);
     MinerRegistered second = r.eventOfType(MinerRegistered.class);
     assertEquals(bigger, second.info());
-    assertEquals(new MinerDetails(MINER_ID, "active", bigger, first, 2), r.reply());
+    assertEquals(new MinerDetails(MINER_ID, "active", bigger, first, 2, 0, 1000), r.reply());
     assertEquals(r.reply(), miner.<MinerDetails>runCommand(GetMiner::new).reply());
   }
 
@@ -82,5 +82,19 @@ public class MinerTest {
     State recovered = miner.restart().state();
     assertEquals(before, recovered);
     assertEquals(2, recovered.registrations());
+  }
+
+  @Test
+  public void faultsLowerTheCreditDownToAFloorAndSurviveARestart() {
+    register(new MinerInfo("node1", 4L << 30));
+    for (int i = 0; i < 12; i++) {
+      String shard = "f-0-" + i;
+      miner.<akka.Done>runCommand(r -> new Miner.RecordFault(shard, "corrupt on read", r));
+    }
+    MinerDetails d = miner.<MinerDetails>runCommand(GetMiner::new).reply();
+    assertEquals(12, d.faults());
+    assertEquals("floored", 100, d.credit());
+    assertEquals(900, Miner.credit(1));
+    assertEquals(12, miner.restart().state().faults());
   }
 }

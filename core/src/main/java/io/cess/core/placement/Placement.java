@@ -9,13 +9,32 @@ import java.util.Set;
 
 /**
  * Chooses the miners that hold one segment's shards: each on a distinct node where possible,
- * preferring distinct regions, and weighted by free space so that fuller miners fill slower.
+ * preferring distinct regions, and weighted by free space times credit, so that fuller miners
+ * fill slower and miners whose shards were found damaged or missing get fewer new ones.
  * Pure and deterministic for a given random source, so it can be tested without a cluster.
  */
 public final class Placement {
 
-  /** A miner that could take a shard. */
-  public record Candidate(String minerId, String nodeId, String region, long freeBytes) {}
+  /** A miner's credit when nothing has counted against it. */
+  public static final int FULL_CREDIT = 1000;
+
+  /** A miner that could take a shard; {@code credit} from 1 to {@link #FULL_CREDIT}. */
+  public record Candidate(String minerId, String nodeId, String region, long freeBytes, int credit) {
+    public Candidate {
+      if (credit < 1 || credit > FULL_CREDIT) {
+        throw new IllegalArgumentException("credit must be 1.." + FULL_CREDIT + ", is " + credit);
+      }
+    }
+
+    /** A candidate with full credit. */
+    public Candidate(String minerId, String nodeId, String region, long freeBytes) {
+      this(minerId, nodeId, region, freeBytes, FULL_CREDIT);
+    }
+
+    double weight() {
+      return (double) Math.max(1, freeBytes) * credit / FULL_CREDIT;
+    }
+  }
 
   private Placement() {}
 
@@ -141,11 +160,11 @@ public final class Placement {
   private static Candidate weightedByFreeSpace(List<Candidate> eligible, Random random) {
     double total = 0;
     for (Candidate c : eligible) {
-      total += Math.max(1, c.freeBytes());
+      total += c.weight();
     }
     double r = random.nextDouble() * total;
     for (Candidate c : eligible) {
-      r -= Math.max(1, c.freeBytes());
+      r -= c.weight();
       if (r < 0) {
         return c;
       }

@@ -237,4 +237,20 @@ public class PlacementTest {
     }
     assertEquals(Set.of("empty", "other"), seen);
   }
+
+  @Test
+  public void aMinerWithLowCreditGetsFewerShards() {
+    List<Candidate> miners =
+        List.of(new Candidate("trusted", "n1", "eu", 1_000_000), new Candidate("faulty", "n2", "eu", 1_000_000, 100));
+    java.util.Random random = new java.util.Random(3);
+    int faulty = 0;
+    for (int i = 0; i < 10_000; i++) {
+      if (Placement.choose(miners, 1, 10, java.util.Set.of(), 1, java.util.Map.of(), random).get(0).minerId().equals("faulty")) {
+        faulty++;
+      }
+    }
+    // weights 1000:100, so about 1 in 11 picks
+    assertTrue("faulty picked " + faulty + " times of 10000", faulty > 600 && faulty < 1200);
+    assertThrows(IllegalArgumentException.class, () -> new Candidate("x", "n", "r", 1, 0));
+  }
 }

@@ -71,14 +71,14 @@ public final class StatusCommand {
     }
     System.out.println();
     System.out.println("Miners");
-    System.out.printf("  %-10s %-8s %-8s %-10s %-10s %-10s %s%n", "MINER", "NODE", "REGION", "CAPACITY", "USED", "FREE", "STATUS");
+    System.out.printf("  %-10s %-8s %-8s %-10s %-10s %-10s %-8s %s%n", "MINER", "NODE", "REGION", "CAPACITY", "USED", "FREE", "CREDIT", "STATUS");
     long free = 0;
     int count = 0;
     for (JsonNode m : miners) {
-      System.out.printf("  %-10s %-8s %-8s %-10s %-10s %-10s %s%n",
+      System.out.printf("  %-10s %-8s %-8s %-10s %-10s %-10s %-8s %s%n",
           m.path("minerId").asText(), m.path("nodeId").asText(), m.path("region").asText(),
           DataSize.format(m.path("capacityBytes").asLong()), DataSize.format(m.path("usedBytes").asLong()),
-          DataSize.format(m.path("freeBytes").asLong()), m.path("status").asText());
+          DataSize.format(m.path("freeBytes").asLong()), m.path("credit").asInt(), m.path("status").asText());
       free += m.path("freeBytes").asLong();
       count++;
     }

@@ -45,7 +45,8 @@ public final class ClusterRoutes {
       String self, String leader, List<MemberView> members, Map<String, Map<String, Integer>> shardsPerRegion) {}
 
   public record MinerView(
-      String minerId, String nodeId, String region, long capacityBytes, long usedBytes, long freeBytes, String status) {}
+      String minerId, String nodeId, String region, long capacityBytes, long usedBytes, long freeBytes, String status,
+      int faults, int credit) {}
 
   private final ActorSystem<?> system;
   private final ActorRef<ClusterMiners.Command> miners;
@@ -149,15 +150,18 @@ public final class ClusterRoutes {
                           .<Miner.MinerDetails>ask(Miner.GetMiner::new, timeout)
                           .toCompletableFuture());
                   rows.add(new MinerView(
-                      m.minerId(), h.nodeId(), h.region(), m.capacityBytes(), m.usedBytes(), m.freeBytes(), null));
+                      m.minerId(), h.nodeId(), h.region(), m.capacityBytes(), m.usedBytes(), m.freeBytes(), null, 0, 0));
                 }
               }
               return CompletableFuture.allOf(status.values().toArray(CompletableFuture[]::new))
                   .thenApply(
                       v -> rows.stream()
-                          .map(r -> new MinerView(
-                              r.minerId(), r.nodeId(), r.region(), r.capacityBytes(), r.usedBytes(), r.freeBytes(),
-                              status.get(r.minerId()).join().status()))
+                          .map(r -> {
+                            Miner.MinerDetails d = status.get(r.minerId()).join();
+                            return new MinerView(
+                                r.minerId(), r.nodeId(), r.region(), r.capacityBytes(), r.usedBytes(), r.freeBytes(),
+                                d.status(), d.faults(), d.credit());
+                          })
                           .toList());
             });
   }

@@ -199,6 +199,18 @@ public class ObjectPathIT {
     assertEquals("damaged", history.get(0).path("what").asText());
     assertTrue(history.get(0).path("detail").asText(), history.get(0).path("detail").asText().contains("corrupt on read"));
     assertEquals("repaired", history.get(1).path("what").asText());
+    // the miner that held the corrupt copy lost credit, so it gets fewer new shards
+    String faulty = history.get(0).path("detail").asText().replaceAll(".*copy on ([^)]+)\\).*", "$1");
+    JsonNode minerRows = json(send(1, "GET", "/v1/miners", HttpRequest.BodyPublishers.noBody()).body());
+    boolean found = false;
+    for (JsonNode m : minerRows) {
+      if (m.path("minerId").asText().equals(faulty)) {
+        found = true;
+        assertTrue(m.toString(), m.path("faults").asInt() >= 1);
+        assertEquals(m.toString(), Math.max(100, 1000 - 100 * m.path("faults").asInt()), m.path("credit").asInt());
+      }
+    }
+    assertTrue("miner " + faulty + " listed", found);
     assertEquals(404, send(1, "GET", "/v1/files/" + fileId + "/segments/0/shards/9", HttpRequest.BodyPublishers.noBody()).statusCode());
   }
 
