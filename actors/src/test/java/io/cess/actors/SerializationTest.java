@@ -161,8 +161,19 @@ public class SerializationTest {
         new Bucket.ObjectListing(List.of(), false),
         new Bucket.ObjectStored("a/1", ENTRY),
         new Bucket.ObjectRemoved("a/1"),
-        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY)), "ec:4+2"),
-        new Bucket.State(new TreeMap<>(), null),
+        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY)), "ec:4+2", "cess" + "2".repeat(40), AT),
+        new Bucket.State(new TreeMap<>(), null, null, null),
+        new Bucket.CreateBucket("cess" + "2".repeat(40), ref()),
+        new Bucket.DeleteBucket("cess" + "2".repeat(40), ref()),
+        new Bucket.GetInfo(ref()),
+        new Bucket.BucketInfo(true, "cess" + "2".repeat(40), AT, 3),
+        new Bucket.BucketInfo(false, null, null, 0),
+        new Bucket.ListPage("a/", "/", "a/0", 100, ref()),
+        new Bucket.ListPage("", null, null, 100, ref()),
+        new Bucket.ObjectPage(List.of(new Bucket.ListedObject("a/1", ENTRY)), List.of("a/b/"), true, "a/b/"),
+        new Bucket.BucketCreated("cess" + "2".repeat(40), AT),
+        new Bucket.BucketDeleted(AT),
+        new ObjectEntry("f", 1, "s", AT, "etag", "text/plain", Map.of("color", "blue")),
         new Bucket.SetPolicy("replicas:3", ref()),
         new Bucket.GetPolicy(ref()),
         new Bucket.BucketPolicy("ec:4+2"),
@@ -267,7 +278,7 @@ public class SerializationTest {
     assertEquals(List.of("a", "z"), List.copyOf(file.references()));
     Bucket.State bucket =
         serialization.verifySerialization(
-            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY)), null), true);
+            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY)), null, null, null), true);
     assertEquals(TreeMap.class, bucket.objects().getClass());
     assertEquals("a", bucket.objects().firstKey());
   }

@@ -52,6 +52,34 @@ public final class Bucket
 
   public record GetPolicy(ActorRef<BucketPolicy> replyTo) implements Command {}
 
+  /**
+   * Creates the bucket for {@code owner} (S3 CreateBucket). Refused when it exists: with {@code
+   * BucketAlreadyOwnedByYou} for the same owner, else {@code BucketAlreadyExists} (also for a
+   * bucket that native uploads filled without an owner).
+   */
+  public record CreateBucket(String owner, ActorRef<StatusReply<BucketInfo>> replyTo) implements Command {}
+
+  /** Deletes the (empty) bucket: refused with {@code BucketNotEmpty}, or {@code AccessDenied}. */
+  public record DeleteBucket(String owner, ActorRef<StatusReply<akka.Done>> replyTo) implements Command {}
+
+  public record GetInfo(ActorRef<BucketInfo> replyTo) implements Command {}
+
+  /** Reply: whether the bucket exists (created, or holding objects or a policy) and its owner. */
+  public record BucketInfo(boolean exists, String owner, java.time.Instant createdAt, int objects)
+      implements CborSerializable {}
+
+  /**
+   * One page of an S3-style listing: keys after {@code startAfter} (null: from the start) under
+   * {@code prefix}; with a {@code delimiter}, keys that have it after the prefix are rolled up
+   * into common prefixes. Keys and prefixes together are at most {@code maxKeys}.
+   */
+  public record ListPage(String prefix, String delimiter, String startAfter, int maxKeys, ActorRef<ObjectPage> replyTo)
+      implements Command {}
+
+  /** Reply: the page; {@code nextStartAfter} continues it when {@code truncated}. */
+  public record ObjectPage(List<ListedObject> objects, List<String> commonPrefixes, boolean truncated, String nextStartAfter)
+      implements CborSerializable {}
+
   /** Reply: the bucket's policy, null when it uses the cluster default. */
   public record BucketPolicy(String policy) implements CborSerializable {}
 
@@ -74,8 +102,21 @@ public final class Bucket
 
   public record PolicySet(String policy) implements Event {}
 
-  /** The objects by key (updated in place by the event handler: never shared) and the policy. */
-  public record State(TreeMap<String, ObjectEntry> objects, String policy) implements CborSerializable {}
+  public record BucketCreated(String owner, java.time.Instant at) implements Event {}
+
+  public record BucketDeleted(java.time.Instant at) implements Event {}
+
+  /**
+   * The objects by key (updated in place by the event handler: never shared), the policy, and
+   * the owner and creation time once created (S3 CreateBucket; null for buckets that native
+   * uploads brought into being).
+   */
+  public record State(TreeMap<String, ObjectEntry> objects, String policy, String owner, java.time.Instant createdAt)
+      implements CborSerializable {
+    boolean exists() {
+      return createdAt != null || !objects.isEmpty() || policy != null;
+    }
+  }
 
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId())));
@@ -93,7 +134,7 @@ public final class Bucket
 
   @Override
   public State emptyState() {
-    return new State(new TreeMap<>(), null);
+    return new State(new TreeMap<>(), null, null, null);
   }
 
   @Override
@@ -125,7 +166,78 @@ public final class Bucket
                   .thenReply(cmd.replyTo(), s -> StatusReply.success(new BucketPolicy(s.policy())));
             })
         .onCommand(GetPolicy.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new BucketPolicy(state.policy())))
+        .onCommand(GetInfo.class, (state, cmd) -> Effect().reply(cmd.replyTo(), info(state)))
+        .onCommand(CreateBucket.class, this::onCreate)
+        .onCommand(DeleteBucket.class, this::onDeleteBucket)
+        .onCommand(ListPage.class, (state, cmd) -> Effect().reply(cmd.replyTo(), page(state, cmd)))
         .build();
+  }
+
+  private static BucketInfo info(State s) {
+    return new BucketInfo(s.exists(), s.owner(), s.createdAt(), s.objects().size());
+  }
+
+  private ReplyEffect<Event, State> onCreate(State state, CreateBucket cmd) {
+    if (state.exists()) {
+      boolean mine = cmd.owner() != null && cmd.owner().equals(state.owner());
+      return Effect().reply(cmd.replyTo(), StatusReply.error(mine ? "BucketAlreadyOwnedByYou" : "BucketAlreadyExists"));
+    }
+    return Effect()
+        .persist(new BucketCreated(cmd.owner(), java.time.Instant.now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(info(s)));
+  }
+
+  private ReplyEffect<Event, State> onDeleteBucket(State state, DeleteBucket cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("NoSuchBucket"));
+    }
+    if (state.owner() != null && !state.owner().equals(cmd.owner())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("AccessDenied"));
+    }
+    if (!state.objects().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("BucketNotEmpty"));
+    }
+    return Effect()
+        .persist(new BucketDeleted(java.time.Instant.now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  static ObjectPage page(State state, ListPage cmd) {
+    String prefix = cmd.prefix() == null ? "" : cmd.prefix();
+    String delimiter = cmd.delimiter() == null || cmd.delimiter().isEmpty() ? null : cmd.delimiter();
+    int max = Math.max(0, Math.min(cmd.maxKeys(), MAX_LIST));
+    String after = cmd.startAfter();
+    // a page that ended on a common prefix continues after every key under it
+    String skipUnder = after != null && delimiter != null && after.startsWith(prefix) && after.endsWith(delimiter) ? after : null;
+    java.util.SortedMap<String, ObjectEntry> tail =
+        after != null && after.compareTo(prefix) >= 0 ? state.objects().tailMap(after) : state.objects().tailMap(prefix);
+    List<ListedObject> objects = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
+    String last = null;
+    for (Map.Entry<String, ObjectEntry> e : tail.entrySet()) {
+      String key = e.getKey();
+      if (after != null && key.compareTo(after) <= 0 || skipUnder != null && key.startsWith(skipUnder)) {
+        continue;
+      }
+      if (!key.startsWith(prefix)) {
+        break;
+      }
+      int at = delimiter == null ? -1 : key.indexOf(delimiter, prefix.length());
+      String item = at < 0 ? key : key.substring(0, at + delimiter.length());
+      if (at >= 0 && item.equals(last)) {
+        continue; // more keys under the prefix just rolled up
+      }
+      if (objects.size() + prefixes.size() == max) {
+        return new ObjectPage(objects, prefixes, true, last);
+      }
+      if (at < 0) {
+        objects.add(new ListedObject(key, e.getValue()));
+      } else {
+        prefixes.add(item);
+      }
+      last = item;
+    }
+    return new ObjectPage(objects, prefixes, false, null);
   }
 
   private ReplyEffect<Event, State> onPut(State state, PutObject cmd) {
@@ -178,7 +290,9 @@ public final class Bucket
               s.objects().remove(e.key());
               return s;
             })
-        .onEvent(PolicySet.class, (s, e) -> new State(s.objects(), e.policy()))
+        .onEvent(PolicySet.class, (s, e) -> new State(s.objects(), e.policy(), s.owner(), s.createdAt()))
+        .onEvent(BucketCreated.class, (s, e) -> new State(s.objects(), s.policy(), e.owner(), e.at()))
+        .onEvent(BucketDeleted.class, (s, e) -> new State(new TreeMap<>(), null, null, null))
         .build();
   }
 }

@@ -57,7 +57,7 @@ public final class ObjectGateway {
 
   /** The outcome of a put. {@code deduplicated}: the content was already stored. */
   public record StoredObject(
-      String bucket, String key, String fileId, String sha256, long sizeBytes, int segments, boolean deduplicated) {}
+      String bucket, String key, String fileId, String sha256, long sizeBytes, int segments, boolean deduplicated, String etag) {}
 
   /** A readable object: its entry and its manifest; {@link #content} streams its bytes. */
   public record ObjectDownload(ObjectEntry entry, Manifest manifest) {}
@@ -93,23 +93,26 @@ public final class ObjectGateway {
    * request's body hash) and the body does not match it, nothing is recorded and the shards
    * already stored are removed.
    */
-  public CompletionStage<StoredObject> put(
-      String bucket, String key, Source<ByteString, ?> body, String owner, String expectedSha256) {
-    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy, owner, expectedSha256));
+  public CompletionStage<StoredObject> put(String bucket, String key, Source<ByteString, ?> body, PutOptions options) {
+    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy, options));
   }
 
   private CompletionStage<StoredObject> put(
-      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy, String owner, String expectedSha256) {
+      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy, PutOptions options) {
     SegmentCodec codec = new SegmentCodec(policy);
     String uploadId = UUID.randomUUID().toString();
     byte[] dataKey = SegmentCipher.newDataKey();
     MessageDigest whole = Sha256.newDigest();
+    MessageDigest md5 = options.computeMd5() || options.expectedMd5Base64() != null ? md5() : null;
     long[] size = {0};
     List<Manifest.Segment> written = java.util.Collections.synchronizedList(new ArrayList<>());
     return body.via(new Segmenter(settings.segmentSizeBytes()))
         .map(
             segment -> {
               for (ByteBuffer bb : segment.getByteBuffers()) {
+                if (md5 != null) {
+                  md5.update(bb.duplicate());
+                }
                 whole.update(bb);
               }
               size[0] += segment.size();
@@ -131,12 +134,19 @@ public final class ObjectGateway {
         .thenCompose(
             segments -> {
               String sha256 = Sha256.hex(whole);
-              if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
-                throw new IllegalArgumentException(
-                    "the body's SHA-256 is " + sha256 + " but the request signed " + expectedSha256 + "; nothing was stored");
+              if (options.expectedSha256() != null && !options.expectedSha256().equals(sha256)) {
+                throw new PutOptions.DigestMismatch("XAmzContentSHA256Mismatch",
+                    "the body's SHA-256 is " + sha256 + " but the request signed " + options.expectedSha256() + "; nothing was stored");
               }
-              return keys.wrap(owner, uploadId, dataKey)
-                    .thenCompose(wrapped -> record(bucket, key, policy, uploadId, wrapped, owner, segments, size[0], sha256));
+              byte[] md5Bytes = md5 == null ? null : md5.digest();
+              if (options.expectedMd5Base64() != null
+                  && !java.util.Base64.getEncoder().encodeToString(md5Bytes).equals(options.expectedMd5Base64())) {
+                throw new PutOptions.DigestMismatch("BadDigest",
+                    "the Content-MD5 you specified did not match what we received; nothing was stored");
+              }
+              String etag = md5Bytes == null ? null : java.util.HexFormat.of().formatHex(md5Bytes);
+              return keys.wrap(options.owner(), uploadId, dataKey)
+                    .thenCompose(wrapped -> record(bucket, key, policy, uploadId, wrapped, options, etag, segments, size[0], sha256));
             })
         .whenComplete(
             (stored, failure) -> {
@@ -145,6 +155,14 @@ public final class ObjectGateway {
                 transfers.deleteShards(ShardTransfers.shardsOf(List.copyOf(written)));
               }
             });
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has MD5", e);
+    }
   }
 
   /** Places every shard of a coded segment on its own miner, at most M of them per node. */
@@ -169,13 +187,14 @@ public final class ObjectGateway {
       StoragePolicy policy,
       String uploadId,
       String wrappedKey,
-      String owner,
+      PutOptions options,
+      String etag,
       List<Manifest.Segment> segments,
       long sizeBytes,
       String sha256) {
     String fileId = Fingerprints.fileId(segments.stream().map(Manifest.Segment::sha256).toList(), sizeBytes);
     Manifest manifest = new Manifest(
-        fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrappedKey, segments, Instant.now(), owner);
+        fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrappedKey, segments, Instant.now(), options.owner());
     String reference = bucket + "/" + key;
     return file(fileId)
         .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
@@ -186,7 +205,7 @@ public final class ObjectGateway {
                     .thenApply(d -> recorded))
         .thenCompose(
             recorded -> {
-              ObjectEntry entry = new ObjectEntry(fileId, sizeBytes, sha256, Instant.now());
+              ObjectEntry entry = new ObjectEntry(fileId, sizeBytes, sha256, Instant.now(), etag, options.contentType(), options.metadata());
               return bucket(bucket)
                   .<Bucket.ObjectReplaced>ask(r -> new Bucket.PutObject(key, entry, r), settings.askTimeout())
                   .thenCompose(
@@ -197,7 +216,7 @@ public final class ObjectGateway {
                   .thenApply(
                       done ->
                           new StoredObject(
-                              bucket, key, fileId, sha256, sizeBytes, segments.size(), recorded.deduplicated()));
+                              bucket, key, fileId, sha256, sizeBytes, segments.size(), recorded.deduplicated(), etag));
             });
   }
 
@@ -360,6 +379,50 @@ public final class ObjectGateway {
   public CompletionStage<Bucket.ObjectListing> list(String bucket, String prefix, int maxKeys) {
     return bucket(bucket)
         .ask(r -> new Bucket.ListObjects(prefix, maxKeys, r), settings.askTimeout());
+  }
+
+  // ---------------------------------------------------------------- buckets (S3)
+
+  public CompletionStage<Bucket.BucketInfo> bucketInfo(String bucket) {
+    return bucket(bucket).ask(Bucket.GetInfo::new, settings.askTimeout());
+  }
+
+  /** Fails with the S3 error code as message (BucketAlreadyExists, BucketAlreadyOwnedByYou). */
+  public CompletionStage<Bucket.BucketInfo> createBucket(String bucket, String owner) {
+    return bucket(bucket).askWithStatus(r -> new Bucket.CreateBucket(owner, r), settings.askTimeout());
+  }
+
+  /** Fails with the S3 error code as message (NoSuchBucket, BucketNotEmpty, AccessDenied). */
+  public CompletionStage<Done> deleteBucket(String bucket, String owner) {
+    return bucket(bucket).askWithStatus(r -> new Bucket.DeleteBucket(owner, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Bucket.ObjectPage> listPage(String bucket, String prefix, String delimiter, String startAfter, int maxKeys) {
+    return bucket(bucket).ask(r -> new Bucket.ListPage(prefix, delimiter, startAfter, maxKeys, r), settings.askTimeout());
+  }
+
+  /** A bucket an account owns, with its creation time. */
+  public record OwnedBucket(String name, Instant createdAt) {}
+
+  /**
+   * The buckets {@code owner} created, by name. Walks every bucket's entity: fine for the
+   * hundreds of buckets a cluster has today; at scale this wants a per-account index.
+   */
+  public CompletionStage<List<OwnedBucket>> bucketsOf(String owner) {
+    akka.persistence.cassandra.query.javadsl.CassandraReadJournal journal =
+        akka.persistence.query.PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
+            .getReadJournalFor(
+                akka.persistence.cassandra.query.javadsl.CassandraReadJournal.class,
+                akka.persistence.cassandra.query.javadsl.CassandraReadJournal.Identifier());
+    String prefix = Bucket.ENTITY_KEY.name() + "|";
+    return journal.currentPersistenceIds()
+        .filter(id -> id.startsWith(prefix))
+        .map(id -> id.substring(prefix.length()))
+        .mapAsyncUnordered(4, name -> bucketInfo(name).thenApply(info -> new Object[] {name, info}))
+        .filter(p -> owner.equals(((Bucket.BucketInfo) p[1]).owner()))
+        .map(p -> new OwnedBucket((String) p[0], ((Bucket.BucketInfo) p[1]).createdAt()))
+        .runWith(Sink.seq(), system)
+        .thenApply(list -> list.stream().sorted(java.util.Comparator.comparing(OwnedBucket::name)).toList());
   }
 
   // ---------------------------------------------------------------- delete

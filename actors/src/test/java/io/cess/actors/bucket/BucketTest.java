@@ -92,7 +92,7 @@ public class BucketTest {
     CommandResultWithReply<Command, Event, State, ObjectReplaced> r = put("cat.jpg", cat);
     assertEquals(new ObjectReplaced(null), r.reply());
     assertEquals(new ObjectStored("cat.jpg", cat), r.event());
-    assertEquals(new State(new TreeMap<>(Map.of("cat.jpg", cat)), null), r.state());
+    assertEquals(new State(new TreeMap<>(Map.of("cat.jpg", cat)), null, null, null), r.state());
     assertEquals(cat, get("cat.jpg"));
   }
 

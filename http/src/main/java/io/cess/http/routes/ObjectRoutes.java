@@ -99,8 +99,9 @@ public final class ObjectRoutes {
         entity ->
             onSuccess(
                 objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes(),
-                    caller.map(RequestAuthenticator.Caller::accountId).orElse(null),
-                    caller.map(RequestAuthenticator.Caller::contentSha256).orElse(null)),
+                    io.cess.actors.gateway.PutOptions.nativeUpload(
+                        caller.map(RequestAuthenticator.Caller::accountId).orElse(null),
+                        caller.map(RequestAuthenticator.Caller::contentSha256).orElse(null))),
                 stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
   }
 

@@ -1,0 +1,40 @@
+package io.cess.actors.gateway;
+
+import java.util.Map;
+
+/**
+ * How an upload is checked and described, beyond its bytes.
+ *
+ * @param owner the account its data key is wrapped to (null: the master key)
+ * @param expectedSha256 hex SHA-256 the body must have (a signed request's promise), or null
+ * @param expectedMd5Base64 the {@code Content-MD5} the body must have, or null
+ * @param computeMd5 whether to compute the body's MD5 for an S3 ETag (it costs a hash pass)
+ * @param contentType the {@code Content-Type} to answer reads with, or null
+ * @param metadata user metadata ({@code x-amz-meta-*} without the prefix), never null
+ */
+public record PutOptions(
+    String owner, String expectedSha256, String expectedMd5Base64, boolean computeMd5, String contentType, Map<String, String> metadata) {
+
+  public PutOptions {
+    metadata = Map.copyOf(metadata);
+  }
+
+  /** A native API upload: the owner (or null) and the signed body hash (or null). */
+  public static PutOptions nativeUpload(String owner, String expectedSha256) {
+    return new PutOptions(owner, expectedSha256, null, false, null, Map.of());
+  }
+
+  /** A body that is not the one promised: nothing was stored. {@code code} is the S3 error code. */
+  public static final class DigestMismatch extends IllegalArgumentException {
+    private final String code;
+
+    public DigestMismatch(String code, String message) {
+      super(message);
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
+}

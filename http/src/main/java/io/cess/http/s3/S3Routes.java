@@ -1,0 +1,386 @@
+package io.cess.http.s3;
+
+import static akka.http.javadsl.server.Directives.*;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.server.Route;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.cess.actors.bucket.Bucket;
+import io.cess.actors.bucket.ObjectEntry;
+import io.cess.actors.gateway.AccountKeyring;
+import io.cess.actors.gateway.ObjectGateway;
+import io.cess.actors.gateway.PutOptions;
+import io.cess.core.naming.ObjectNames;
+import io.cess.core.s3.AuthorizationHeader;
+import io.cess.core.s3.AwsChunkedDecoder;
+import io.cess.core.s3.ContentSha256;
+import io.cess.core.s3.QueryParameter;
+import io.cess.core.s3.S3AuthException;
+import io.cess.core.s3.S3ErrorCode;
+import io.cess.core.s3.S3Request;
+import io.cess.core.s3.SigV4;
+import io.cess.core.s3.VerifiedRequest;
+import io.cess.http.routes.ByteRange;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The S3-compatible API, path-style ({@code /bucket/key}), for requests signed with AWS
+ * Signature V4 (in the Authorization header or a presigned URL) by an access key of an account.
+ * Requests without SigV4 are left to the native API. Objects go through the same encrypted,
+ * erasure-coded path as native uploads, their data keys wrapped to the signing account.
+ *
+ * <p>Operations so far: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, ListObjects (v1 and
+ * v2, prefix, delimiter, max-keys, continuation), PutObject (plain, signed-payload or aws-chunked
+ * bodies, Content-MD5, x-amz-meta-*), GetObject (Range), HeadObject, DeleteObject. Errors are S3's
+ * XML bodies and codes.
+ */
+public final class S3Routes {
+
+  /** The credentials of an access key: the account it belongs to and its secret. */
+  public interface Credentials {
+    CompletionStage<Optional<Credential>> lookup(String accessKeyId);
+  }
+
+  public record Credential(String accountId, String secret) {}
+
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+  private final ObjectGateway objects;
+  private final Credentials credentials;
+  private final String region;
+  private final Clock clock = Clock.systemUTC();
+
+  public S3Routes(ObjectGateway objects, Credentials credentials, String region) {
+    this.objects = objects;
+    this.credentials = credentials;
+    this.region = region;
+  }
+
+  /** Only requests that carry SigV4 are taken; the rest fall through to the other routes. */
+  public Route route() {
+    return extractRequest(
+        request -> {
+          boolean signed = request.getHeader("Authorization").map(h -> h.value().startsWith("AWS4-HMAC-SHA256")).orElse(false)
+              || request.getUri().rawQueryString().map(q -> q.contains("X-Amz-Algorithm=")).orElse(false);
+          return signed ? handleExceptions(
+              akka.http.javadsl.server.ExceptionHandler.newBuilder().matchAny(e -> complete(failure(request, e))).build(),
+              () -> authenticated(request)) : reject();
+        });
+  }
+
+  private Route authenticated(HttpRequest request) {
+    S3Request s3 = toS3Request(request);
+    String accessKeyId;
+    try {
+      accessKeyId = accessKeyId(s3);
+    } catch (S3AuthException e) {
+      return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
+    }
+    return onSuccess(
+        credentials.lookup(accessKeyId),
+        found -> {
+          if (found.isEmpty()) {
+            return complete(error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", s3.rawPath()));
+          }
+          VerifiedRequest verified;
+          try {
+            verified = new SigV4(region, id -> Optional.of(found.get().secret()), clock).verify(s3);
+          } catch (S3AuthException e) {
+            return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
+          }
+          return dispatch(request, s3, verified, found.get().accountId());
+        });
+  }
+
+  private Route dispatch(HttpRequest request, S3Request s3, VerifiedRequest verified, String account) {
+    String path = s3.rawPath();
+    String[] parts = path.substring(1).split("/", 2);
+    String bucket = decode(parts[0]);
+    String method = s3.method();
+    if (bucket.isEmpty()) {
+      return method.equals("GET") ? listBuckets(account) : complete(error(405, "MethodNotAllowed", "not allowed on the service", path));
+    }
+    if (ObjectNames.bucketProblem(bucket).isPresent()) {
+      return complete(error(400, "InvalidBucketName", "The specified bucket is not valid.", path));
+    }
+    if (parts.length == 1 || parts[1].isEmpty()) {
+      return switch (method) {
+        case "PUT" -> createBucket(bucket, account, path);
+        case "HEAD" -> withBucket(bucket, account, path, info -> complete(StatusCodes.OK));
+        case "DELETE" -> deleteBucket(bucket, account, path);
+        case "GET" -> withBucket(bucket, account, path, info -> list(bucket, s3, path));
+        default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
+      };
+    }
+    String key = decode(parts[1]);
+    if (ObjectNames.keyProblem(key).isPresent()) {
+      return complete(error(400, "InvalidArgument", "The specified key is not valid.", path));
+    }
+    return withBucket(bucket, account, path, info -> switch (method) {
+      case "PUT" -> put(request, s3, verified, account, bucket, key, path);
+      case "GET" -> get(request, bucket, key, path, true);
+      case "HEAD" -> get(request, bucket, key, path, false);
+      case "DELETE" -> onSuccess(objects.delete(bucket, key), existed -> complete(StatusCodes.NO_CONTENT));
+      default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
+    });
+  }
+
+  /** Runs {@code inner} when the bucket exists and {@code account} owns it (or it has no owner). */
+  private Route withBucket(String bucket, String account, String path, java.util.function.Function<Bucket.BucketInfo, Route> inner) {
+    return onSuccess(objects.bucketInfo(bucket), info -> {
+      if (!info.exists()) {
+        return complete(error(404, "NoSuchBucket", "The specified bucket does not exist", path));
+      }
+      if (info.owner() != null && !info.owner().equals(account)) {
+        return complete(error(403, "AccessDenied", "Access Denied", path));
+      }
+      return inner.apply(info);
+    });
+  }
+
+  private Route listBuckets(String account) {
+    return onSuccess(objects.bucketsOf(account), owned -> complete(S3Xml.ok(S3Xml.listBuckets(
+        account, owned.stream().map(ObjectGateway.OwnedBucket::name).toList(),
+        owned.stream().map(ObjectGateway.OwnedBucket::createdAt).toList()))));
+  }
+
+  private Route createBucket(String bucket, String account, String path) {
+    return onComplete(objects.createBucket(bucket, account), done -> {
+      if (done.isSuccess()) {
+        return complete(HttpResponse.create().withStatus(StatusCodes.OK).addHeader(RawHeader.create("Location", "/" + bucket)));
+      }
+      String code = rootMessage(done.failed().get());
+      return code.equals("BucketAlreadyOwnedByYou") || code.equals("BucketAlreadyExists")
+          ? complete(error(409, code, code.equals("BucketAlreadyExists")
+              ? "The requested bucket name is not available." : "Your previous request to create the named bucket succeeded and you already own it.", path))
+          : complete(failure(null, done.failed().get()));
+    });
+  }
+
+  private Route deleteBucket(String bucket, String account, String path) {
+    return onComplete(objects.deleteBucket(bucket, account), done -> {
+      if (done.isSuccess()) {
+        return complete(StatusCodes.NO_CONTENT);
+      }
+      String code = rootMessage(done.failed().get());
+      return switch (code) {
+        case "NoSuchBucket" -> complete(error(404, code, "The specified bucket does not exist", path));
+        case "BucketNotEmpty" -> complete(error(409, code, "The bucket you tried to delete is not empty", path));
+        case "AccessDenied" -> complete(error(403, code, "Access Denied", path));
+        default -> complete(failure(null, done.failed().get()));
+      };
+    });
+  }
+
+  private Route list(String bucket, S3Request s3, String path) {
+    boolean v2 = s3.queryValues("list-type").contains("2");
+    String prefix = first(s3, "prefix").orElse("");
+    String delimiter = first(s3, "delimiter").filter(d -> !d.isEmpty()).orElse(null);
+    int maxKeys;
+    try {
+      maxKeys = first(s3, "max-keys").map(Integer::parseInt).orElse(Bucket.MAX_LIST);
+    } catch (NumberFormatException e) {
+      return complete(error(400, "InvalidArgument", "max-keys must be an integer", path));
+    }
+    if (maxKeys < 0) {
+      return complete(error(400, "InvalidArgument", "max-keys must not be negative", path));
+    }
+    boolean url = first(s3, "encoding-type").map("url"::equals).orElse(false);
+    String token = v2 ? first(s3, "continuation-token").orElse(null) : null;
+    String startAfter;
+    try {
+      startAfter = v2
+          ? (token != null ? new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8) : first(s3, "start-after").orElse(null))
+          : first(s3, "marker").orElse(null);
+    } catch (IllegalArgumentException e) {
+      return complete(error(400, "InvalidArgument", "The continuation token provided is incorrect", path));
+    }
+    String marker = startAfter;
+    return onSuccess(objects.listPage(bucket, prefix, delimiter, startAfter, maxKeys), page -> {
+      String next = page.truncated() && page.nextStartAfter() != null
+          ? Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextStartAfter().getBytes(StandardCharsets.UTF_8)) : null;
+      return complete(S3Xml.ok(S3Xml.listObjects(v2, bucket, prefix, delimiter, maxKeys, marker, token, next, page, url)));
+    });
+  }
+
+  private Route put(HttpRequest request, S3Request s3, VerifiedRequest verified, String account, String bucket, String key, String path) {
+    if (s3.header("x-amz-copy-source").isPresent()) {
+      return complete(error(501, "NotImplemented", "CopyObject is not implemented yet", path));
+    }
+    ContentSha256 promise = verified.contentSha256();
+    Source<ByteString, ?> body = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
+    String expectedSha = null;
+    if (promise.isStreaming()) {
+      AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
+      body = body.via(Flow.of(ByteString.class).map(chunk -> ByteString.fromArrayUnsafe(decoder.feed(chunk.toArray()))))
+          .concat(Source.lazySource(() -> {
+            decoder.finish();
+            return Source.<ByteString>empty();
+          }));
+    } else if (promise.kind() == ContentSha256.Kind.SHA256) {
+      expectedSha = promise.headerValue().toLowerCase(java.util.Locale.ROOT);
+    }
+    Map<String, String> metadata = new TreeMap<>();
+    s3.headers().forEach((name, values) -> {
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("x-amz-meta-") && !values.isEmpty()) {
+        metadata.put(lower.substring("x-amz-meta-".length()), values.get(0));
+      }
+    });
+    String contentType = request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
+        ? null : request.entity().getContentType().toString();
+    PutOptions options = new PutOptions(account, expectedSha, s3.header("content-md5").orElse(null), true, contentType, metadata);
+    return onSuccess(objects.put(bucket, key, body, options),
+        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK)
+            .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+  }
+
+  private Route get(HttpRequest request, String bucket, String key, String path, boolean withBody) {
+    return onSuccess(objects.get(bucket, key), found -> {
+      if (found.isEmpty()) {
+        return complete(error(404, "NoSuchKey", "The specified key does not exist.", path));
+      }
+      ObjectGateway.ObjectDownload d = found.get();
+      ObjectEntry e = d.entry();
+      long size = e.sizeBytes();
+      List<HttpHeader> headers = new ArrayList<>();
+      headers.add(RawHeader.create("ETag", "\"" + etag(e) + "\""));
+      headers.add(RawHeader.create("Last-Modified", HTTP_DATE.format(e.storedAt())));
+      headers.add(RawHeader.create("Accept-Ranges", "bytes"));
+      if (e.metadata() != null) {
+        e.metadata().forEach((k, v) -> headers.add(RawHeader.create("x-amz-meta-" + k, v)));
+      }
+      ContentType type = e.contentType() == null ? ContentTypes.APPLICATION_OCTET_STREAM
+          : akka.http.javadsl.model.ContentTypes.parse(e.contentType());
+      Optional<String> range = request.getHeader("Range").map(HttpHeader::value);
+      long first = 0;
+      long last = size - 1;
+      boolean partial = false;
+      if (range.isPresent() && size > 0) {
+        long[] r;
+        try {
+          r = ByteRange.parse(range.get(), size);
+        } catch (IllegalArgumentException unsatisfiable) {
+          return complete(error(416, "InvalidRange", "The requested range is not satisfiable", path)
+              .addHeader(RawHeader.create("Content-Range", "bytes */" + size)));
+        }
+        if (r != null) {
+          first = r[0];
+          last = r[1];
+          partial = true;
+          headers.add(RawHeader.create("Content-Range", "bytes " + first + "-" + last + "/" + size));
+        }
+      }
+      long length = size == 0 ? 0 : last - first + 1;
+      Source<ByteString, NotUsed> bytes = withBody ? objects.content(d.manifest(), first, last) : Source.empty();
+      return complete(HttpResponse.create()
+          .withStatus(partial ? StatusCodes.PARTIAL_CONTENT : StatusCodes.OK)
+          .addHeaders(headers)
+          .withEntity(withBody ? HttpEntities.create(type, length, bytes) : HttpEntities.create(type, length, Source.empty())));
+    });
+  }
+
+  /** The ETag of an entry: S3's hex MD5 when it was uploaded through S3, else the file id. */
+  static String etag(ObjectEntry e) {
+    return e.etag() != null ? e.etag() : e.fileId();
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  static S3Request toS3Request(HttpRequest request) {
+    String raw = request.getHeader("Raw-Request-URI").map(HttpHeader::value)
+        .orElseGet(() -> request.getUri().getPathString() + request.getUri().rawQueryString().map(q -> "?" + q).orElse(""));
+    int q = raw.indexOf('?');
+    String rawPath = q < 0 ? raw : raw.substring(0, q);
+    List<QueryParameter> query = QueryParameter.parseRawQuery(q < 0 ? "" : raw.substring(q + 1));
+    Map<String, List<String>> headers = new HashMap<>();
+    for (HttpHeader h : request.getHeaders()) {
+      if (!h.is("raw-request-uri") && !h.is("timeout-access")) {
+        headers.computeIfAbsent(h.name(), n -> new ArrayList<>()).add(h.value());
+      }
+    }
+    // headers akka-http keeps outside the list, which clients sign
+    request.getHeader("Host").ifPresent(h -> headers.putIfAbsent("Host", List.of(h.value())));
+    request.entity().getContentLengthOption().ifPresent(n -> headers.putIfAbsent("Content-Length", List.of(Long.toString(n))));
+    if (!request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.putIfAbsent("Content-Type", List.of(request.entity().getContentType().toString()));
+    }
+    return new S3Request(request.method().value(), rawPath, query, headers);
+  }
+
+  private static String accessKeyId(S3Request s3) {
+    Optional<String> auth = s3.header("authorization");
+    if (auth.isPresent()) {
+      return AuthorizationHeader.parse(auth.get()).credential().accessKeyId();
+    }
+    String credential = s3.queryValues("X-Amz-Credential").stream().findFirst()
+        .orElseThrow(() -> new S3AuthException(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Credential is missing"));
+    int slash = credential.indexOf('/');
+    if (slash <= 0) {
+      throw new S3AuthException(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Credential is malformed");
+    }
+    return credential.substring(0, slash);
+  }
+
+  private static Optional<String> first(S3Request s3, String name) {
+    return s3.queryValues(name).stream().findFirst();
+  }
+
+  private static String decode(String segment) {
+    return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t != t.getCause()) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  static HttpResponse error(int status, String code, String message, String resource) {
+    return S3Xml.error(status, code, message, resource);
+  }
+
+  /** A failure while serving (a body that broke its promise, placement, timeouts) as S3 XML. */
+  private static HttpResponse failure(HttpRequest request, Throwable failure) {
+    Throwable e = failure;
+    while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    String resource = request == null ? "" : request.getUri().getPathString();
+    if (e instanceof S3AuthException a) {
+      return error(a.httpStatus(), a.errorCode(), a.getMessage(), resource);
+    }
+    if (e instanceof PutOptions.DigestMismatch m) {
+      return error(400, m.code(), m.getMessage(), resource);
+    }
+    if (e instanceof akka.http.scaladsl.model.EntityStreamSizeException) {
+      return error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", resource);
+    }
+    if (e instanceof io.cess.core.placement.PlacementException || e instanceof io.cess.actors.transfer.TransferException) {
+      return error(503, "ServiceUnavailable", e.getMessage(), resource);
+    }
+    return error(500, "InternalError", String.valueOf(e.getMessage()), resource);
+  }
+}
