@@ -11,6 +11,7 @@ import akka.cluster.typed.Cluster;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
 import io.cess.actors.shard.Shard;
+import io.cess.actors.account.AccessKey;
 import io.cess.actors.account.Account;
 import io.cess.actors.gateway.AccountKeyring;
 import io.cess.actors.gateway.GatewaySettings;
@@ -60,6 +61,7 @@ public final class Guardian {
           File.init(system);
           Shard.init(system);
           Account.init(system);
+          AccessKey.init(system);
           Bucket.init(system);
 
           FragmentStore fragments = null;

@@ -15,6 +15,7 @@ import akka.serialization.jackson.JacksonCborSerializer;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
+import io.cess.actors.account.AccessKey;
 import io.cess.actors.account.Account;
 import io.cess.actors.file.Manifest;
 import io.cess.actors.file.SampleManifests;
@@ -180,17 +181,54 @@ public class SerializationTest {
         new Bucket.PolicySet("ec:4+2"));
   }
 
-  @Test
-  public void accountMessagesRoundTrip() {
-    Account.Details d = new Account.Details("cess" + "1".repeat(40), "active", "sk", "ek", "wk", AT);
-    roundTrip(List.of(
+  private static final String KEY_ID = "CESSABCDEFGHIJ012345";
+
+  private static List<Object> accountSamples() {
+    return List.of(
         new Account.Create("sk", "ek", "wk", ref()),
         new Account.Get(ref()),
-        d,
-        new Account.Details("cess" + "1".repeat(40), "none", null, null, null, null),
+        new Account.AddAccessKey(KEY_ID, ref()),
+        new Account.RemoveAccessKey(KEY_ID, ref()),
+        new Account.Details("cess" + "1".repeat(40), "active", "sk", "ek", "wk", AT, List.of(KEY_ID, "CESSZZZZZZZZZZZZZZZZ")),
+        new Account.Details("cess" + "1".repeat(40), "none", null, null, null, null, List.of()),
         new Account.AccountCreated("sk", "ek", "wk", AT),
-        new Account.State("sk", "ek", "wk", AT),
-        new Account.State(null, null, null, null)));
+        new Account.AccessKeyAdded(KEY_ID),
+        new Account.AccessKeyRemoved(KEY_ID),
+        new Account.State("sk", "ek", "wk", AT, List.of(KEY_ID)),
+        new Account.State(null, null, null, null, List.of()));
+  }
+
+  private static List<Object> accessKeySamples() {
+    String owner = "cess" + "1".repeat(40);
+    return List.of(
+        new AccessKey.Create(owner, "wrapped", ref()),
+        new AccessKey.Revoke(owner, ref()),
+        new AccessKey.Get(ref()),
+        new AccessKey.Details(KEY_ID, owner, "revoked", "wrapped", AT, AT.plusSeconds(60)),
+        new AccessKey.Details(KEY_ID, null, "none", null, null, null),
+        new AccessKey.AccessKeyCreated(owner, "wrapped", AT),
+        new AccessKey.AccessKeyRevoked(AT),
+        new AccessKey.State(owner, "wrapped", "active", AT, null),
+        new AccessKey.State(null, null, "none", null, null));
+  }
+
+  @Test
+  public void accountMessagesRoundTrip() {
+    roundTrip(accountSamples());
+  }
+
+  @Test
+  public void accessKeyMessagesRoundTrip() {
+    roundTrip(accessKeySamples());
+    // the access key replies go inside Akka's StatusReply
+    serialization.verifySerialization(StatusReply.success(accessKeySamples().get(3)), true);
+  }
+
+  @Test
+  public void accountStateKeepsItsAccessKeysSorted() {
+    Account.State s = serialization.verifySerialization(
+        new Account.State("sk", "ek", "wk", AT, List.of("CESSZZZZZZZZZZZZZZZZ", KEY_ID, KEY_ID)), true);
+    assertEquals(List.of(KEY_ID, "CESSZZZZZZZZZZZZZZZZ"), s.accessKeys());
   }
 
   @Test
@@ -239,7 +277,7 @@ public class SerializationTest {
   public void everyRecordOfTheEntitiesHasASample() {
     Set<Class<?>> expected =
         Stream.concat(
-                Stream.of(StorageNode.class, Miner.class, File.class, Bucket.class, Manifest.class)
+                Stream.of(StorageNode.class, Miner.class, File.class, Bucket.class, Manifest.class, Account.class, AccessKey.class)
                     .flatMap(c -> Arrays.stream(c.getDeclaredClasses())),
                 Stream.of(Manifest.class, ObjectEntry.class))
             .filter(c -> CborSerializable.class.isAssignableFrom(c) && !c.isInterface())
@@ -250,7 +288,9 @@ public class SerializationTest {
                 storageNodeSamples(),
                 minerSamples(),
                 fileSamples(),
-                bucketSamples())
+                bucketSamples(),
+                accountSamples(),
+                accessKeySamples())
             .flatMap(List::stream)
             .map(Object::getClass)
             .collect(Collectors.toSet());

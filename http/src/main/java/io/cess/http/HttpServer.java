@@ -53,7 +53,7 @@ public final class HttpServer {
       Route files = new FileRoutes(services.objects()).route();
       routes.add(accounts.register());
       // every other gateway route is behind the authenticator (signatures verified once)
-      routes.add(auth.authenticate(caller -> concat(accounts.route(), cluster, objects.route(caller), files)));
+      routes.add(auth.authenticate(caller -> concat(accounts.route(caller), cluster, objects.route(caller), files)));
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

@@ -3,6 +3,7 @@ package io.cess.http;
 import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.DownCommand;
+import io.cess.http.cli.KeysCommand;
 import io.cess.http.cli.NodeCommand;
 import io.cess.http.cli.StatusCommand;
 import io.cess.http.cli.TransferCommands;
@@ -30,6 +31,10 @@ public final class Main {
         get     download an object: --file F --url URL [--decrypt true [--key-file FILE]]
         account create  make an Ed25519 account key file and register it with a gateway
                 account show    print the account's public record
+                  --file ~/.cess/account.key  --url http://127.0.0.1:8081
+        keys create     mint an S3 access key for the account; prints its secret, once
+             list       the account's access keys: id, status, created, revoked
+             revoke     revoke one: --access-key ID
                   --file ~/.cess/account.key  --url http://127.0.0.1:8081
         bench   upload and download generated data through a running gateway; report MB/s
                 and the ratio to the in-process encode/decode pipeline
@@ -68,6 +73,7 @@ public final class Main {
             case "put" -> TransferCommands.put(rest);
             case "get" -> TransferCommands.get(rest);
             case "account" -> AccountCommand.run(rest);
+            case "keys" -> KeysCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {

@@ -7,6 +7,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cess.actors.account.AccessKey;
 import io.cess.actors.account.Account;
 import io.cess.actors.gateway.AccountKeyring;
 import io.cess.core.Sha256;
@@ -14,11 +15,17 @@ import io.cess.core.account.AccountIds;
 import io.cess.core.account.RequestSignature;
 import io.cess.http.auth.RequestAuthenticator;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/accounts} with {@code {"signingKey": "<base64 Ed25519 public key>"}}, signed by
  * that very key (proof of possession): creates the account and its server-side key pair (201).
  * {@code GET /v1/accounts/{id}}: the account's public record (the whitepaper's "get account").
+ * {@code POST|GET /v1/accounts/{id}/keys} and {@code DELETE /v1/accounts/{id}/keys/{accessKeyId}}
+ * mint, list and revoke the account's S3 access keys; only the account itself, by a signed
+ * request, may. The secret is in the answer to the POST and nowhere else.
  */
 public final class AccountRoutes {
 
@@ -26,6 +33,13 @@ public final class AccountRoutes {
   public record AccountView(String accountId, String status, String signingKey, String encryptionKey, Instant createdAt) {
     static AccountView of(Account.Details d) {
       return new AccountView(d.accountId(), d.status(), d.signingKey(), d.encryptionKey(), d.createdAt());
+    }
+  }
+
+  /** What the owner sees of an access key: never its secret, wrapped or not. */
+  public record AccessKeyView(String accessKeyId, String status, Instant createdAt, Instant revokedAt) {
+    static AccessKeyView of(AccessKey.Details d) {
+      return new AccessKeyView(d.accessKeyId(), d.status(), d.createdAt(), d.revokedAt());
     }
   }
 
@@ -74,17 +88,44 @@ public final class AccountRoutes {
         })))));
   }
 
-  /** Reads, behind the authenticator. */
-  public Route route() {
-    return path(
+  /** Reads and access keys, behind the authenticator: {@code caller} is who signed the request. */
+  public Route route(Optional<RequestAuthenticator.Caller> caller) {
+    return pathPrefix(
         PathMatchers.segment("v1").slash("accounts").slash(PathMatchers.segment()),
-        id -> get(() -> {
-          if (!AccountIds.isValid(id)) {
-            return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidAccountId", "an account id is \"cess\" and 40 hex digits");
-          }
-          return onSuccess(accounts.lookup(id), d -> "active".equals(d.status())
-              ? completeOK(AccountView.of(d), Json.marshaller())
-              : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchAccount", "no account " + id));
-        }));
+        id -> concat(
+            pathEnd(() -> get(() -> read(id))),
+            pathPrefix("keys", () -> concat(
+                pathEnd(() -> concat(
+                    post(() -> asOwner(caller, id, () -> onSuccess(
+                        accounts.mintAccessKey(id),
+                        minted -> complete(StatusCodes.CREATED, minted, Json.marshaller())))),
+                    get(() -> asOwner(caller, id, () -> onSuccess(
+                        accounts.accessKeys(id),
+                        keys -> completeOK(keys.stream().map(AccessKeyView::of).toList(), Json.<List<AccessKeyView>>marshaller())))))),
+                path(PathMatchers.segment(), accessKeyId -> delete(() -> asOwner(caller, id, () -> onSuccess(
+                    accounts.revokeAccessKey(id, accessKeyId),
+                    revoked -> completeOK(AccessKeyView.of(revoked), Json.marshaller())))))))));
+  }
+
+  private Route read(String id) {
+    if (!AccountIds.isValid(id)) {
+      return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidAccountId", "an account id is \"cess\" and 40 hex digits");
+    }
+    return onSuccess(accounts.lookup(id), d -> "active".equals(d.status())
+        ? completeOK(AccountView.of(d), Json.marshaller())
+        : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchAccount", "no account " + id));
+  }
+
+  /** An account's keys are its own business: only a request it signed reaches {@code inner}. */
+  private static Route asOwner(Optional<RequestAuthenticator.Caller> caller, String accountId, Supplier<Route> inner) {
+    if (caller.isEmpty()) {
+      return ApiErrors.complete(StatusCodes.UNAUTHORIZED, "MissingAuthentication",
+          "access keys are managed only by a request signed by their account (see `cess keys`)");
+    }
+    if (!caller.get().accountId().equals(accountId)) {
+      return ApiErrors.complete(StatusCodes.FORBIDDEN, "AccessDenied",
+          "account " + caller.get().accountId() + " may not manage the access keys of account " + accountId);
+    }
+    return inner.get();
   }
 }

@@ -12,6 +12,7 @@ import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cess.actors.gateway.AccessKeyException;
 import io.cess.actors.storage.FragmentException;
 import io.cess.actors.transfer.TransferException;
 import io.cess.core.placement.PlacementException;
@@ -80,6 +81,12 @@ public final class ApiErrors {
         case UNKNOWN_MINER -> response(StatusCodes.NOT_FOUND, "NoSuchMiner", f.getMessage());
         case QUOTA_EXCEEDED -> response(StatusCodes.INSUFFICIENT_STORAGE, "QuotaExceeded", f.getMessage());
         case BAD_CONTENT -> response(StatusCodes.BAD_REQUEST, "BadFragment", f.getMessage());
+      };
+    }
+    if (e instanceof AccessKeyException k) {
+      return switch (k.reason()) {
+        case NO_SUCH_ACCOUNT -> response(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());
+        case NO_SUCH_ACCESS_KEY -> response(StatusCodes.NOT_FOUND, "NoSuchAccessKey", k.getMessage());
       };
     }
     if (e instanceof StatusReply.ErrorMessage) {

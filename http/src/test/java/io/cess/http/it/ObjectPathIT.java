@@ -261,6 +261,59 @@ public class ObjectPathIT {
     assertEquals(404, get(2, "mismatch").statusCode());
   }
 
+  @Test
+  public void anAccountMintsListsAndRevokesItsOwnAccessKeys() throws Exception {
+    io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.generate();
+    byte[] registration = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, signed(1, keys, "POST", "/v1/accounts", registration).statusCode());
+    String keysPath = "/v1/accounts/" + keys.accountId() + "/keys";
+
+    HttpResponse<byte[]> minted = signed(2, keys, "POST", keysPath, new byte[0]);
+    assertEquals(new String(minted.body(), StandardCharsets.UTF_8), 201, minted.statusCode());
+    JsonNode key = json(minted.body());
+    String accessKeyId = key.path("accessKeyId").asText();
+    String secret = key.path("secretAccessKey").asText();
+    assertTrue(accessKeyId, accessKeyId.matches("CESS[A-Z0-9]{16}"));
+    assertTrue("a 40-character base64url secret", secret.matches("[A-Za-z0-9_-]{40}"));
+    assertTrue(key.path("createdAt").isTextual());
+
+    HttpResponse<byte[]> listed = signed(3, keys, "GET", keysPath, new byte[0]);
+    assertEquals(200, listed.statusCode());
+    String listing = new String(listed.body(), StandardCharsets.UTF_8);
+    assertTrue("the secret is shown only when minted: " + listing, !listing.contains(secret));
+    JsonNode list = json(listed.body());
+    assertEquals(1, list.size());
+    assertEquals(accessKeyId, list.get(0).path("accessKeyId").asText());
+    assertEquals("active", list.get(0).path("status").asText());
+    assertTrue(list.get(0).path("revokedAt").isNull());
+
+    // only the account itself manages its keys
+    HttpResponse<byte[]> unsigned = send(1, "POST", keysPath, HttpRequest.BodyPublishers.noBody());
+    assertEquals(401, unsigned.statusCode());
+    assertEquals("MissingAuthentication", json(unsigned.body()).path("code").asText());
+    io.cess.core.account.AccountKeys other = io.cess.core.account.AccountKeys.generate();
+    byte[] otherRegistration = ("{\"signingKey\":\"" + other.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, signed(1, other, "POST", "/v1/accounts", otherRegistration).statusCode());
+    HttpResponse<byte[]> foreign = signed(1, other, "POST", keysPath, new byte[0]);
+    assertEquals(403, foreign.statusCode());
+    assertEquals("AccessDenied", json(foreign.body()).path("code").asText());
+    HttpResponse<byte[]> foreignRevoke = signed(2, other, "DELETE", keysPath + "/" + accessKeyId, new byte[0]);
+    assertEquals(403, foreignRevoke.statusCode());
+
+    HttpResponse<byte[]> unknown = signed(2, keys, "DELETE", keysPath + "/CESSAAAAAAAAAAAAAAAA", new byte[0]);
+    assertEquals(404, unknown.statusCode());
+    assertEquals("NoSuchAccessKey", json(unknown.body()).path("code").asText());
+
+    HttpResponse<byte[]> revoked = signed(1, keys, "DELETE", keysPath + "/" + accessKeyId, new byte[0]);
+    assertEquals(new String(revoked.body(), StandardCharsets.UTF_8), 200, revoked.statusCode());
+    assertEquals("revoked", json(revoked.body()).path("status").asText());
+    JsonNode after = json(signed(2, keys, "GET", keysPath, new byte[0]).body());
+    assertEquals(1, after.size());
+    assertEquals(accessKeyId, after.get(0).path("accessKeyId").asText());
+    assertEquals("revoked", after.get(0).path("status").asText());
+    assertTrue(after.get(0).path("revokedAt").isTextual());
+  }
+
   private static HttpRequest signedRequest(int node, io.cess.core.account.AccountKeys keys, String method, String target, byte[] body) {
     String date = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     String sha = Sha256.hex(body);
