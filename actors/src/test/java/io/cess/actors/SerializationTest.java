@@ -234,10 +234,10 @@ public class SerializationTest {
   @Test
   public void shardMessagesRoundTrip() {
     io.cess.actors.shard.Shard.State state = new io.cess.actors.shard.Shard.State(
-        "repairing", "gw1/x", AT, "node1-m1", "node1", 2,
+        "repairing", "gw1/x", AT, "node1-m1", "node1", 2, AT,
         List.of(new io.cess.actors.shard.Shard.HistoryEntry(AT, "damaged", "corrupt on read")));
     roundTrip(List.of(
-        new io.cess.actors.shard.Shard.BeginRepair("gw1/x", "why", "node1-m1", "node1", java.time.Duration.ofMinutes(2), ref()),
+        new io.cess.actors.shard.Shard.BeginRepair("gw1/x", "why", "node1-m1", "node1", AT, java.time.Duration.ofMinutes(2), ref()),
         new io.cess.actors.shard.Shard.FinishRepair("gw1/x", "node2-m1", "node2", ref()),
         new io.cess.actors.shard.Shard.AbandonRepair("gw1/x", "why", ref()),
         new io.cess.actors.shard.Shard.GetShard(ref()),
@@ -245,7 +245,7 @@ public class SerializationTest {
         new io.cess.actors.shard.Shard.Repaired("gw1/x", "node2-m1", "node2", AT),
         new io.cess.actors.shard.Shard.RepairAbandoned("gw1/x", "why", AT),
         state,
-        new io.cess.actors.shard.Shard.State("healthy", null, null, null, null, 0, List.of())));
+        new io.cess.actors.shard.Shard.State("healthy", null, null, null, null, 0, null, List.of())));
   }
 
   @Test

@@ -300,6 +300,7 @@ public final class ObjectGateway {
    */
   private CompletionStage<byte[]> fetchSegment(
       Manifest manifest, SegmentCodec codec, byte[] dataKey, Manifest.Segment segment) {
+    java.time.Instant started = Instant.now();
     int k = codec.policy().readShards();
     byte[][] shards = new byte[segment.shards().size()][];
     Set<Integer> damaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -312,7 +313,7 @@ public final class ObjectGateway {
             (plain, e) -> {
               if (!damaged.isEmpty()) {
                 log.warn("segment {} of file {}: shards {} are missing or corrupt; repairing", segment.index(), manifest.fileId(), damaged);
-                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged), "missing or corrupt on read", true);
+                repairs.repair(manifest.fileId(), segment.index(), Set.copyOf(damaged), "missing or corrupt on read", true, started);
               }
             });
   }

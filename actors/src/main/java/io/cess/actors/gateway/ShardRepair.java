@@ -93,9 +93,11 @@ public final class ShardRepair {
    * holds its {@link Shard} entity's lease, so no two gateways rebuild the same shard at once;
    * shards leased to another repairer are left to it. With {@code minersAtFault} (the copies
    * were found corrupt or missing on live miners) each holder gets a fault on its {@link Miner}
-   * record, once per damaged shard. Completes with the number rebuilt.
+   * record, once per damaged shard. {@code observedAt}: when the damage was seen at the latest
+   * (a read's start); a shard repaired since is left alone. Completes with the number rebuilt.
    */
-  public CompletionStage<Integer> repair(String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault) {
+  public CompletionStage<Integer> repair(
+      String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault, java.time.Instant observedAt) {
     String key = fileId + "/" + segmentIndex;
     if (lost.isEmpty() || !repairsInFlight.add(key)) {
       return CompletableFuture.completedFuture(0);
@@ -109,7 +111,7 @@ public final class ShardRepair {
                 return CompletableFuture.completedFuture(0);
               }
               Manifest.Segment segment = found.get().segments().get(segmentIndex);
-              return lease(fileId, segment, lost, reason, repairer, leased)
+              return lease(fileId, segment, lost, reason, repairer, observedAt, leased)
                   .thenApply(v -> {
                     if (minersAtFault) {
                       leased.forEach(i -> sharding.entityRefFor(Miner.ENTITY_KEY, segment.shards().get(i).minerId())
@@ -134,14 +136,15 @@ public final class ShardRepair {
 
   /** Takes the repair lease of each lost shard; those another repairer holds are skipped. */
   private CompletionStage<Void> lease(
-      String fileId, Manifest.Segment segment, Set<Integer> lost, String reason, String repairer, Set<Integer> leased) {
+      String fileId, Manifest.Segment segment, Set<Integer> lost, String reason, String repairer, java.time.Instant observedAt,
+      Set<Integer> leased) {
     List<CompletableFuture<Void>> asks = new ArrayList<>();
     for (int i : lost) {
       Manifest.Shard s = segment.shards().get(i);
       asks.add(
           shard(fileId, segment.index(), i)
               .<akka.Done>askWithStatus(
-                  r -> new Shard.BeginRepair(repairer, reason, s.minerId(), s.nodeId(), settings.repairLease(), r), settings.askTimeout())
+                  r -> new Shard.BeginRepair(repairer, reason, s.minerId(), s.nodeId(), observedAt, settings.repairLease(), r), settings.askTimeout())
               .handle(
                   (ok, e) -> {
                     if (e == null) {
@@ -238,7 +241,7 @@ public final class ShardRepair {
                 Set<Integer> lost = new HashSet<>();
                 seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
                 if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false).toCompletableFuture());
+                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false, java.time.Instant.now()).toCompletableFuture());
                 }
               }
               return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))

@@ -46,10 +46,13 @@ public final class Shard
 
   /**
    * Takes the repair lease for {@code lease}, recording why the copy on {@code lostMinerId} is
-   * lost; refused while another repairer's lease runs.
+   * lost; refused while another repairer's lease runs, and when the shard was repaired after
+   * {@code observedAt} (the damage seen then is already gone: two readers of one bad copy must
+   * not rebuild it twice).
    */
   public record BeginRepair(
-      String repairer, String reason, String lostMinerId, String lostNodeId, Duration lease, ActorRef<StatusReply<Done>> replyTo)
+      String repairer, String reason, String lostMinerId, String lostNodeId, Instant observedAt, Duration lease,
+      ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
   /** The rebuilt shard is stored on its new holder and recorded in the manifest. */
@@ -78,20 +81,23 @@ public final class Shard
    * last recorded here (null until the first repair finishes); the last {@value #HISTORY} entries.
    */
   public record State(
-      String status, String repairer, Instant leaseUntil, String minerId, String nodeId, long repairs, List<HistoryEntry> history)
+      String status, String repairer, Instant leaseUntil, String minerId, String nodeId, long repairs,
+      Instant lastRepairedAt, List<HistoryEntry> history)
       implements CborSerializable {
     static State empty() {
-      return new State("healthy", null, null, null, null, 0, List.of());
+      return new State("healthy", null, null, null, null, 0, null, List.of());
     }
 
     boolean leasedToAnother(String repairer, Instant now) {
       return status.equals("repairing") && !repairer.equals(this.repairer) && leaseUntil.isAfter(now);
     }
 
-    State with(String status, String repairer, Instant leaseUntil, String minerId, String nodeId, long repairs, HistoryEntry entry) {
+    State with(
+        String status, String repairer, Instant leaseUntil, String minerId, String nodeId, long repairs, Instant repairedAt,
+        HistoryEntry entry) {
       List<HistoryEntry> h = new ArrayList<>(history);
       h.add(entry);
-      return new State(status, repairer, leaseUntil, minerId, nodeId, repairs,
+      return new State(status, repairer, leaseUntil, minerId, nodeId, repairs, repairedAt,
           List.copyOf(h.subList(Math.max(0, h.size() - HISTORY), h.size())));
     }
   }
@@ -153,6 +159,11 @@ public final class Shard
     if (cmd.lease().isNegative() || cmd.lease().isZero()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("a repair lease must be positive"));
     }
+    if (state.lastRepairedAt() != null && cmd.observedAt().isBefore(state.lastRepairedAt())) {
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(
+              "shard " + shardId + " was repaired at " + state.lastRepairedAt() + ", after the damage seen at " + cmd.observedAt()));
+    }
     if (state.leasedToAnother(cmd.repairer(), now)) {
       return Effect()
           .reply(cmd.replyTo(), StatusReply.error(
@@ -169,15 +180,15 @@ public final class Shard
         .forAnyState()
         .onEvent(
             RepairStarted.class,
-            (s, e) -> s.with("repairing", e.repairer(), e.leaseUntil(), e.lostMinerId(), e.lostNodeId(), s.repairs(),
+            (s, e) -> s.with("repairing", e.repairer(), e.leaseUntil(), e.lostMinerId(), e.lostNodeId(), s.repairs(), s.lastRepairedAt(),
                 new HistoryEntry(e.at(), "damaged", e.reason() + " (copy on " + e.lostMinerId() + "); repair by " + e.repairer())))
         .onEvent(
             Repaired.class,
-            (s, e) -> s.with("healthy", null, null, e.minerId(), e.nodeId(), s.repairs() + 1,
+            (s, e) -> s.with("healthy", null, null, e.minerId(), e.nodeId(), s.repairs() + 1, e.at(),
                 new HistoryEntry(e.at(), "repaired", "rebuilt onto " + e.minerId() + " (" + e.nodeId() + ")")))
         .onEvent(
             RepairAbandoned.class,
-            (s, e) -> s.with("damaged", null, null, s.minerId(), s.nodeId(), s.repairs(),
+            (s, e) -> s.with("damaged", null, null, s.minerId(), s.nodeId(), s.repairs(), s.lastRepairedAt(),
                 new HistoryEntry(e.at(), "repair failed", e.why())))
         .build();
   }

@@ -34,7 +34,7 @@ public class ShardTest {
   }
 
   private CommandResultWithReply<Command, Event, State, StatusReply<Done>> begin(String repairer, Duration lease) {
-    return shard.runCommand(r -> new Shard.BeginRepair(repairer, "corrupt on read", "node1-m1", "node1", lease, r));
+    return shard.runCommand(r -> new Shard.BeginRepair(repairer, "corrupt on read", "node1-m1", "node1", java.time.Instant.now(), lease, r));
   }
 
   @Test
@@ -95,5 +95,17 @@ public class ShardTest {
     assertEquals(Shard.HISTORY, s.history().size());
     assertEquals(Shard.HISTORY, s.repairs());
     assertEquals("rebuilt onto m" + (Shard.HISTORY - 1) + " (n)", s.history().get(Shard.HISTORY - 1).detail());
+  }
+
+  @Test
+  public void damageSeenBeforeTheLastRepairIsNotRepairedAgain() {
+    java.time.Instant seen = java.time.Instant.now();
+    assertTrue(begin("gw1/a", LEASE).reply().isSuccess());
+    shard.<Done>runCommand(r -> new Shard.FinishRepair("gw1/a", "node3-m2", "node3", r));
+    CommandResultWithReply<Command, Event, State, StatusReply<Done>> late =
+        shard.runCommand(r -> new Shard.BeginRepair("gw2/b", "corrupt on read", "node1-m1", "node1", seen, LEASE, r));
+    assertTrue("a second reader of the old bad copy", late.reply().isError());
+    assertTrue(late.hasNoEvents());
+    assertTrue("damage seen now is new damage", begin("gw2/b", LEASE).reply().isSuccess());
   }
 }

@@ -81,7 +81,8 @@ public final class ObjectRoutes {
   private Route objectRoute(String bucket, String key, Optional<RequestAuthenticator.Caller> caller) {
     return concat(
         put(() -> upload(bucket, key, caller)),
-        get(() -> download(bucket, key)),
+        get(() -> download(bucket, key, true)),
+        head(() -> download(bucket, key, false)),
         delete(
             () ->
                 onSuccess(
@@ -105,17 +106,18 @@ public final class ObjectRoutes {
                 stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
   }
 
-  private Route download(String bucket, String key) {
+  /** GET, or HEAD without {@code body} (handled here: SigV4 must see the real method). */
+  private Route download(String bucket, String key, boolean body) {
     return optionalHeaderValueByName(
         "Range",
         range ->
             onSuccess(
                 objects.get(bucket, key),
-                found -> found.map(d -> serve(d, range.orElse(null))).orElseGet(() -> noSuchKey(bucket, key))));
+                found -> found.map(d -> serve(d, range.orElse(null), body)).orElseGet(() -> noSuchKey(bucket, key))));
   }
 
   /** The whole object (200) or one byte range of it (206); an unsatisfiable range is 416. */
-  private Route serve(ObjectGateway.ObjectDownload d, String rangeHeader) {
+  private Route serve(ObjectGateway.ObjectDownload d, String rangeHeader, boolean body) {
     long size = d.entry().sizeBytes();
     HttpResponse base =
         HttpResponse.create()
@@ -138,7 +140,7 @@ public final class ObjectRoutes {
                 .addHeader(RawHeader.create("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size))
                 .withEntity(
                     HttpEntities.create(
-                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, objects.content(d.manifest(), r[0], r[1]))));
+                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, bytes(d, r[0], r[1], body))));
       }
     }
     return complete(
@@ -146,7 +148,13 @@ public final class ObjectRoutes {
             .withEntity(
                 size == 0
                     ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, objects.content(d.manifest(), 0, size - 1))));
+                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes(d, 0, size - 1, body))));
+  }
+
+  /** The content, or nothing for a HEAD (akka-http sends no body for HEAD; this fetches none). */
+  private akka.stream.javadsl.Source<akka.util.ByteString, akka.NotUsed> bytes(
+      ObjectGateway.ObjectDownload d, long first, long last, boolean body) {
+    return body ? objects.content(d.manifest(), first, last) : akka.stream.javadsl.Source.empty();
   }
 
   private Route list(String bucket) {

@@ -1,0 +1,220 @@
+package io.cess.http.it;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cess.core.Sha256;
+import io.cess.core.account.AccountKeys;
+import io.cess.core.account.RequestSignature;
+import io.cess.core.s3.QueryParameter;
+import io.cess.core.s3.S3Request;
+import io.cess.core.s3.SigV4Signer;
+import io.cess.http.routes.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The S3-compatible API against three in-JVM nodes and the real Cassandra: an account mints an
+ * access key, then SigV4-signed requests (headers and presigned URLs) create a bucket and put,
+ * list, read, range-read and delete objects; wrong secrets, bad digests, expired URLs and other
+ * accounts' buckets get S3's error codes, and nothing is stored by a refused request.
+ */
+public class S3ApiIT {
+
+  private static final Map<String, String> OVERRIDES = Map.of(
+      "cess.gateway.segment-size", "1MiB",
+      "akka.coordinated-shutdown.exit-jvm", "off",
+      "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+
+  private static TestCluster cluster;
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String REGION = "us-east-1";
+  private static String accessKeyId;
+  private static SigV4Signer signer;
+  private static SigV4Signer otherAccount;
+  private final Random random = new Random(RUN.hashCode());
+
+  @BeforeClass
+  public static void startCluster() throws Exception {
+    Path work = TestCluster.workDir().resolve("s3-" + RUN);
+    TestCluster.ensureCassandra(TestCluster.workDir());
+    cluster = new TestCluster(work, 3, OVERRIDES);
+    for (int i = 1; i <= 3; i++) {
+      cluster.start(i);
+    }
+    cluster.awaitMiners(6, Duration.ofSeconds(30));
+    JsonNode mine = newAccountKey();
+    accessKeyId = mine.path("accessKeyId").asText();
+    signer = new SigV4Signer(accessKeyId, mine.path("secretAccessKey").asText(), REGION);
+    JsonNode other = newAccountKey();
+    otherAccount = new SigV4Signer(other.path("accessKeyId").asText(), other.path("secretAccessKey").asText(), REGION);
+  }
+
+  @AfterClass
+  public static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** A new account and one access key of it, minted through the signed native API. */
+  private static JsonNode newAccountKey() throws Exception {
+    AccountKeys keys = AccountKeys.generate();
+    byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, nativeSigned(keys, "POST", "/v1/accounts", body).statusCode());
+    HttpResponse<byte[]> minted = nativeSigned(keys, "POST", "/v1/accounts/" + keys.accountId() + "/keys", new byte[0]);
+    assertEquals(new String(minted.body(), StandardCharsets.UTF_8), 201, minted.statusCode());
+    return Json.MAPPER.readTree(minted.body());
+  }
+
+  private static HttpResponse<byte[]> nativeSigned(AccountKeys keys, String method, String target, byte[] body) throws Exception {
+    String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String sha = Sha256.hex(body);
+    return http.send(HttpRequest.newBuilder(URI.create(cluster.url(1) + target))
+        .header("Authorization", RequestSignature.authorization(keys, method, target, date, sha))
+        .header("x-cess-date", date).header("x-cess-content-sha256", sha)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String host(int node) {
+    return URI.create(cluster.url(node)).getAuthority();
+  }
+
+  /** A SigV4-signed request as the AWS SDKs send it: payload hash, date and host signed. */
+  private static HttpResponse<byte[]> s3(SigV4Signer by, int node, String method, String rawTarget, byte[] body, Map<String, String> extra)
+      throws Exception {
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.put("host", host(node));
+    headers.put("x-amz-date", io.cess.core.s3.AmzDate.format(Instant.now()));
+    headers.put("x-amz-content-sha256", Sha256.hex(body));
+    headers.putAll(extra);
+    S3Request signed = by.sign(S3Request.of(method, rawTarget, headers));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.url(node) + rawTarget)).timeout(Duration.ofSeconds(60));
+    signed.headers().forEach((name, values) -> {
+      if (!name.equalsIgnoreCase("host")) {
+        values.forEach(v -> b.header(name, v));
+      }
+    });
+    return http.send(b.method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> s3(int node, String method, String rawTarget, byte[] body) throws Exception {
+    return s3(signer, node, method, rawTarget, body, Map.of());
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  private static void assertError(HttpResponse<byte[]> r, int status, String code) {
+    assertEquals(text(r), status, r.statusCode());
+    assertTrue(text(r), text(r).contains("<Code>" + code + "</Code>"));
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  @Test
+  public void bucketsAndObjectsRoundTripThroughSigV4() throws Exception {
+    String bucket = "s3-" + RUN;
+    byte[] none = new byte[0];
+    HttpResponse<byte[]> created = s3(1, "PUT", "/" + bucket, none);
+    assertEquals(text(created), 200, created.statusCode());
+    assertError(s3(2, "PUT", "/" + bucket, none), 409, "BucketAlreadyOwnedByYou");
+    assertError(s3(otherAccount, 2, "PUT", "/" + bucket, none, Map.of()), 409, "BucketAlreadyExists");
+    assertEquals(200, s3(3, "HEAD", "/" + bucket, none).statusCode());
+    assertError(s3(1, "GET", "/nosuch-" + RUN + "?list-type=2", none), 404, "NoSuchBucket");
+    assertTrue(text(s3(2, "GET", "/", none)).contains("<Name>" + bucket + "</Name>"));
+
+    byte[] content = randomBytes(2 * 1024 * 1024 + 77);
+    byte[] md5 = MessageDigest.getInstance("MD5").digest(content);
+    HttpResponse<byte[]> put = s3(signer, 1, "PUT", "/" + bucket + "/dir/a%20file.bin", content,
+        Map.of("content-md5", Base64.getEncoder().encodeToString(md5), "x-amz-meta-color", "blue", "content-type", "image/png"));
+    assertEquals(text(put), 200, put.statusCode());
+    assertEquals("\"" + HexFormat.of().formatHex(md5) + "\"", put.headers().firstValue("etag").orElse(""));
+    assertEquals(200, s3(2, "PUT", "/" + bucket + "/top.txt", "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+
+    HttpResponse<byte[]> got = s3(3, "GET", "/" + bucket + "/dir/a%20file.bin", none);
+    assertEquals(200, got.statusCode());
+    assertArrayEquals(content, got.body());
+    assertEquals("blue", got.headers().firstValue("x-amz-meta-color").orElse(""));
+    assertEquals("image/png", got.headers().firstValue("content-type").orElse(""));
+    HttpResponse<byte[]> ranged = s3(signer, 2, "GET", "/" + bucket + "/dir/a%20file.bin", none, Map.of("range", "bytes=1048570-1048580"));
+    assertEquals(206, ranged.statusCode());
+    assertArrayEquals(java.util.Arrays.copyOfRange(content, 1048570, 1048581), ranged.body());
+    HttpResponse<byte[]> head = s3(1, "HEAD", "/" + bucket + "/dir/a%20file.bin", none);
+    assertEquals(String.valueOf(content.length), head.headers().firstValue("content-length").orElse(""));
+
+    String listing = text(s3(1, "GET", "/" + bucket + "?list-type=2&delimiter=%2F", none));
+    assertTrue(listing, listing.contains("<Key>top.txt</Key>"));
+    assertTrue(listing, listing.contains("<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"));
+    String page1 = text(s3(1, "GET", "/" + bucket + "?list-type=2&max-keys=1", none));
+    assertTrue(page1, page1.contains("<IsTruncated>true</IsTruncated>") && page1.contains("<Key>dir/a file.bin</Key>"));
+    String token = page1.replaceAll("(?s).*<NextContinuationToken>([^<]+)</NextContinuationToken>.*", "$1");
+    String page2 = text(s3(1, "GET", "/" + bucket + "?continuation-token=" + token + "&list-type=2&max-keys=1", none));
+    assertTrue(page2, page2.contains("<Key>top.txt</Key>") && page2.contains("<IsTruncated>false</IsTruncated>"));
+
+    assertError(s3(otherAccount, 1, "GET", "/" + bucket + "/top.txt", none, Map.of()), 403, "AccessDenied");
+    assertError(s3(1, "DELETE", "/" + bucket, none), 409, "BucketNotEmpty");
+    assertEquals(204, s3(2, "DELETE", "/" + bucket + "/top.txt", none).statusCode());
+    assertEquals(204, s3(2, "DELETE", "/" + bucket + "/dir/a%20file.bin", none).statusCode());
+    assertError(s3(3, "GET", "/" + bucket + "/top.txt", none), 404, "NoSuchKey");
+    assertEquals(204, s3(1, "DELETE", "/" + bucket, none).statusCode());
+    assertEquals("a HEAD error has no body", 404, s3(1, "HEAD", "/" + bucket + "/x", none).statusCode());
+  }
+
+  @Test
+  public void refusedRequestsGetS3CodesAndStoreNothing() throws Exception {
+    String bucket = "s3-neg-" + RUN;
+    byte[] none = new byte[0];
+    assertEquals(200, s3(1, "PUT", "/" + bucket, none).statusCode());
+    byte[] content = "some bytes".getBytes(StandardCharsets.UTF_8);
+
+    SigV4Signer wrongSecret = new SigV4Signer(accessKeyId, "x".repeat(40), REGION);
+    assertError(s3(wrongSecret, 1, "PUT", "/" + bucket + "/k", content, Map.of()), 403, "SignatureDoesNotMatch");
+    SigV4Signer unknown = new SigV4Signer("CESSNOSUCHKEY0000000", "x".repeat(40), REGION);
+    assertError(s3(unknown, 1, "GET", "/" + bucket, none, Map.of()), 403, "InvalidAccessKeyId");
+    assertError(s3(signer, 2, "PUT", "/" + bucket + "/k", content,
+        Map.of("content-md5", Base64.getEncoder().encodeToString(new byte[16]))), 400, "BadDigest");
+    assertError(s3(2, "GET", "/" + bucket + "/k", none), 404, "NoSuchKey");
+
+    // presigned: good until it expires
+    assertEquals(200, s3(1, "PUT", "/" + bucket + "/shared", content).statusCode());
+    assertEquals(200, http.send(HttpRequest.newBuilder(presigned(3, "/" + bucket + "/shared", Instant.now(), Duration.ofMinutes(5))).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+    HttpResponse<byte[]> expired = http.send(HttpRequest.newBuilder(
+        presigned(3, "/" + bucket + "/shared", Instant.now().minus(Duration.ofMinutes(10)), Duration.ofSeconds(60))).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertError(expired, 403, "AccessDenied");
+  }
+
+  private static URI presigned(int node, String path, Instant at, Duration expires) {
+    S3Request request = S3Request.of("GET", path, Map.of("host", host(node)));
+    List<QueryParameter> query = signer.presign(request, at, expires);
+    return URI.create(cluster.url(node) + path + "?" + QueryParameter.toRawQuery(query));
+  }
+}
