@@ -63,6 +63,7 @@ public final class Guardian {
           Account.init(system);
           AccessKey.init(system);
           Bucket.init(system);
+          io.cess.actors.bucket.MultipartUpload.init(system);
 
           FragmentStore fragments = null;
           if (node.hasRole("storage")) {

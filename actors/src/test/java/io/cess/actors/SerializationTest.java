@@ -231,12 +231,11 @@ public class SerializationTest {
     assertEquals(List.of(KEY_ID, "CESSZZZZZZZZZZZZZZZZ"), s.accessKeys());
   }
 
-  @Test
-  public void shardMessagesRoundTrip() {
+  private static List<Object> shardSamples() {
     io.cess.actors.shard.Shard.State state = new io.cess.actors.shard.Shard.State(
         "repairing", "gw1/x", AT, "node1-m1", "node1", 2, AT,
         List.of(new io.cess.actors.shard.Shard.HistoryEntry(AT, "damaged", "corrupt on read")));
-    roundTrip(List.of(
+    return List.of(
         new io.cess.actors.shard.Shard.BeginRepair("gw1/x", "why", "node1-m1", "node1", AT, java.time.Duration.ofMinutes(2), ref()),
         new io.cess.actors.shard.Shard.FinishRepair("gw1/x", "node2-m1", "node2", ref()),
         new io.cess.actors.shard.Shard.AbandonRepair("gw1/x", "why", ref()),
@@ -245,7 +244,40 @@ public class SerializationTest {
         new io.cess.actors.shard.Shard.Repaired("gw1/x", "node2-m1", "node2", AT),
         new io.cess.actors.shard.Shard.RepairAbandoned("gw1/x", "why", AT),
         state,
-        new io.cess.actors.shard.Shard.State("healthy", null, null, null, null, 0, null, List.of())));
+        state.history().get(0),
+        new io.cess.actors.shard.Shard.State("healthy", null, null, null, null, 0, null, List.of()));
+  }
+
+  private static List<Object> multipartSamples() {
+    io.cess.actors.bucket.MultipartUpload.Part part = new io.cess.actors.bucket.MultipartUpload.Part("f".repeat(64), 5 << 20, "0a".repeat(16), AT);
+    java.util.TreeMap<Integer, io.cess.actors.bucket.MultipartUpload.Part> parts = new java.util.TreeMap<>(Map.of(2, part, 1, part));
+    return List.of(
+        new io.cess.actors.bucket.MultipartUpload.Initiate("b", "k", "cess" + "3".repeat(40), "text/plain", Map.of("a", "b"), ref()),
+        new io.cess.actors.bucket.MultipartUpload.AddPart(1, part, ref()),
+        new io.cess.actors.bucket.MultipartUpload.Finish(true, ref()),
+        new io.cess.actors.bucket.MultipartUpload.Get(ref()),
+        part,
+        new io.cess.actors.bucket.MultipartUpload.PartReplaced(part),
+        new io.cess.actors.bucket.MultipartUpload.PartReplaced(null),
+        new io.cess.actors.bucket.MultipartUpload.Initiated("b", "k", null, null, Map.of(), AT),
+        new io.cess.actors.bucket.MultipartUpload.PartAdded(1, part),
+        new io.cess.actors.bucket.MultipartUpload.Finished(false, AT),
+        new io.cess.actors.bucket.MultipartUpload.State("open", "b", "k", "cess" + "3".repeat(40), null, Map.of(), AT, parts),
+        new io.cess.actors.bucket.MultipartUpload.State("none", null, null, null, null, Map.of(), null, new java.util.TreeMap<>()));
+  }
+
+  @Test
+  public void shardMessagesRoundTrip() {
+    roundTrip(shardSamples());
+  }
+
+  @Test
+  public void multipartMessagesRoundTrip() {
+    roundTrip(multipartSamples());
+    io.cess.actors.bucket.MultipartUpload.State s = serialization.verifySerialization(
+        (io.cess.actors.bucket.MultipartUpload.State) multipartSamples().get(10), true);
+    assertEquals(java.util.TreeMap.class, s.parts().getClass());
+    assertEquals(Integer.valueOf(1), s.parts().firstKey());
   }
 
   @Test
@@ -277,7 +309,8 @@ public class SerializationTest {
   public void everyRecordOfTheEntitiesHasASample() {
     Set<Class<?>> expected =
         Stream.concat(
-                Stream.of(StorageNode.class, Miner.class, File.class, Bucket.class, Manifest.class, Account.class, AccessKey.class)
+                Stream.of(StorageNode.class, Miner.class, File.class, Bucket.class, Manifest.class, Account.class, AccessKey.class,
+                        io.cess.actors.shard.Shard.class, io.cess.actors.bucket.MultipartUpload.class)
                     .flatMap(c -> Arrays.stream(c.getDeclaredClasses())),
                 Stream.of(Manifest.class, ObjectEntry.class))
             .filter(c -> CborSerializable.class.isAssignableFrom(c) && !c.isInterface())
@@ -290,7 +323,9 @@ public class SerializationTest {
                 fileSamples(),
                 bucketSamples(),
                 accountSamples(),
-                accessKeySamples())
+                accessKeySamples(),
+                shardSamples(),
+                multipartSamples())
             .flatMap(List::stream)
             .map(Object::getClass)
             .collect(Collectors.toSet());

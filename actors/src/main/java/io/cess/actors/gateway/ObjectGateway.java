@@ -11,6 +11,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.cess.actors.bucket.Bucket;
+import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
@@ -94,11 +95,34 @@ public final class ObjectGateway {
    * already stored are removed.
    */
   public CompletionStage<StoredObject> put(String bucket, String key, Source<ByteString, ?> body, PutOptions options) {
-    return policyOf(bucket).thenCompose(policy -> put(bucket, key, body, policy, options));
+    String reference = bucket + "/" + key;
+    return policyOf(bucket)
+        .thenCompose(policy -> storeContent(body, policy, options, reference))
+        .thenCompose(stored -> placeInBucket(bucket, key, stored, options));
   }
 
-  private CompletionStage<StoredObject> put(
-      String bucket, String key, Source<ByteString, ?> body, StoragePolicy policy, PutOptions options) {
+  /** Content stored and journaled as a File, referenced by {@code reference}. */
+  public record StoredContent(String fileId, long sizeBytes, String sha256, String etag, int segments, boolean deduplicated) {}
+
+  /**
+   * Stores one part of a multipart upload as a File of its own, referenced by the upload (so it
+   * is kept until the upload completes or is aborted, then released).
+   */
+  public CompletionStage<StoredContent> storePart(String bucket, String uploadId, int partNumber, Source<ByteString, ?> body, PutOptions options) {
+    return policyOf(bucket).thenCompose(policy -> storeContent(body, policy, options, partReference(uploadId, partNumber)));
+  }
+
+  public static String partReference(String uploadId, int partNumber) {
+    return "multipart/" + uploadId + "/" + partNumber;
+  }
+
+  /** Drops {@code reference} from a file; the file's shards go with its last reference. */
+  public CompletionStage<Done> releaseReference(String fileId, String reference) {
+    return release(fileId, reference);
+  }
+
+  private CompletionStage<StoredContent> storeContent(
+      Source<ByteString, ?> body, StoragePolicy policy, PutOptions options, String reference) {
     SegmentCodec codec = new SegmentCodec(policy);
     String uploadId = UUID.randomUUID().toString();
     byte[] dataKey = SegmentCipher.newDataKey();
@@ -144,14 +168,14 @@ public final class ObjectGateway {
                 throw new PutOptions.DigestMismatch("BadDigest",
                     "the Content-MD5 you specified did not match what we received; nothing was stored");
               }
-              String etag = md5Bytes == null ? null : java.util.HexFormat.of().formatHex(md5Bytes);
+              String etag = options.etag() != null ? options.etag() : md5Bytes == null ? null : java.util.HexFormat.of().formatHex(md5Bytes);
               return keys.wrap(options.owner(), uploadId, dataKey)
-                    .thenCompose(wrapped -> record(bucket, key, policy, uploadId, wrapped, options, etag, segments, size[0], sha256));
+                    .thenCompose(wrapped -> record(reference, policy, uploadId, wrapped, options, etag, segments, size[0], sha256));
             })
         .whenComplete(
             (stored, failure) -> {
               if (failure != null && !written.isEmpty()) {
-                log.info("upload of {}/{} failed ({}); removing its {} stored segments", bucket, key, failure.toString(), written.size());
+                log.info("upload of {} failed ({}); removing its {} stored segments", reference, failure.toString(), written.size());
                 transfers.deleteShards(ShardTransfers.shardsOf(List.copyOf(written)));
               }
             });
@@ -181,9 +205,8 @@ public final class ObjectGateway {
             });
   }
 
-  private CompletionStage<StoredObject> record(
-      String bucket,
-      String key,
+  private CompletionStage<StoredContent> record(
+      String reference,
       StoragePolicy policy,
       String uploadId,
       String wrappedKey,
@@ -195,30 +218,32 @@ public final class ObjectGateway {
     String fileId = Fingerprints.fileId(segments.stream().map(Manifest.Segment::sha256).toList(), sizeBytes);
     Manifest manifest = new Manifest(
         fileId, sizeBytes, sha256, settings.segmentSizeBytes(), policy.toString(), uploadId, wrappedKey, segments, Instant.now(), options.owner());
-    String reference = bucket + "/" + key;
     return file(fileId)
         .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
         .thenCompose(
             recorded ->
                 // content already stored (under another data key): this upload's shards are surplus
                 (recorded.deduplicated() ? transfers.deleteShards(ShardTransfers.shardsOf(segments)) : CompletableFuture.completedFuture(Done.getInstance()))
-                    .thenApply(d -> recorded))
-        .thenCompose(
-            recorded -> {
-              ObjectEntry entry = new ObjectEntry(fileId, sizeBytes, sha256, Instant.now(), etag, options.contentType(), options.metadata());
-              return bucket(bucket)
-                  .<Bucket.ObjectReplaced>ask(r -> new Bucket.PutObject(key, entry, r), settings.askTimeout())
-                  .thenCompose(
-                      replaced ->
-                          replaced.previous() != null && !replaced.previous().fileId().equals(fileId)
-                              ? release(replaced.previous().fileId(), reference)
-                              : CompletableFuture.completedFuture(Done.getInstance()))
-                  .thenApply(
-                      done ->
-                          new StoredObject(
-                              bucket, key, fileId, sha256, sizeBytes, segments.size(), recorded.deduplicated(), etag));
-            });
+                    .thenApply(d -> new StoredContent(fileId, sizeBytes, sha256, etag, segments.size(), recorded.deduplicated())));
   }
+
+  /** Points {@code bucket/key} at stored content; the content the key held before is released. */
+  private CompletionStage<StoredObject> placeInBucket(String bucket, String key, StoredContent stored, PutOptions options) {
+    String reference = bucket + "/" + key;
+    ObjectEntry entry = new ObjectEntry(
+        stored.fileId(), stored.sizeBytes(), stored.sha256(), Instant.now(), stored.etag(), options.contentType(), options.metadata());
+    return bucket(bucket)
+        .<Bucket.ObjectReplaced>ask(r -> new Bucket.PutObject(key, entry, r), settings.askTimeout())
+        .thenCompose(
+            replaced ->
+                replaced.previous() != null && !replaced.previous().fileId().equals(stored.fileId())
+                    ? release(replaced.previous().fileId(), reference)
+                    : CompletableFuture.completedFuture(Done.getInstance()))
+        .thenApply(
+            done -> new StoredObject(
+                bucket, key, stored.fileId(), stored.sha256(), stored.sizeBytes(), stored.segments(), stored.deduplicated(), stored.etag()));
+  }
+
 
   /** The policy new objects of a bucket are written with. */
   public CompletionStage<StoragePolicy> policyOf(String bucket) {
@@ -424,6 +449,44 @@ public final class ObjectGateway {
         .map(p -> new OwnedBucket((String) p[0], ((Bucket.BucketInfo) p[1]).createdAt()))
         .runWith(Sink.seq(), system)
         .thenApply(list -> list.stream().sorted(java.util.Comparator.comparing(OwnedBucket::name)).toList());
+  }
+
+  // ---------------------------------------------------------------- multipart uploads (S3)
+
+  public CompletionStage<MultipartUpload.State> multipartUpload(String uploadId) {
+    return upload(uploadId).ask(MultipartUpload.Get::new, settings.askTimeout());
+  }
+
+  public CompletionStage<MultipartUpload.State> initiateMultipart(
+      String uploadId, String bucket, String key, String owner, String contentType, java.util.Map<String, String> metadata) {
+    return upload(uploadId).askWithStatus(
+        r -> new MultipartUpload.Initiate(bucket, key, owner, contentType, metadata, r), settings.askTimeout());
+  }
+
+  /** Records a stored part; a part it replaces is released. */
+  public CompletionStage<Done> addPart(String uploadId, int partNumber, StoredContent stored) {
+    MultipartUpload.Part part = new MultipartUpload.Part(stored.fileId(), stored.sizeBytes(), stored.etag(), Instant.now());
+    return upload(uploadId)
+        .<MultipartUpload.PartReplaced>askWithStatus(r -> new MultipartUpload.AddPart(partNumber, part, r), settings.askTimeout())
+        .thenCompose(replaced ->
+            replaced.previous() != null && !replaced.previous().fileId().equals(stored.fileId())
+                ? release(replaced.previous().fileId(), partReference(uploadId, partNumber))
+                : CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  /** Ends the upload (completed or aborted) and releases every part's file. */
+  public CompletionStage<Done> finishMultipart(String uploadId, boolean completed) {
+    return upload(uploadId)
+        .<MultipartUpload.State>askWithStatus(r -> new MultipartUpload.Finish(completed, r), settings.askTimeout())
+        .thenCompose(state -> {
+          List<CompletableFuture<Done>> releases = new ArrayList<>();
+          state.parts().forEach((n, p) -> releases.add(release(p.fileId(), partReference(uploadId, n)).toCompletableFuture()));
+          return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+        });
+  }
+
+  private EntityRef<MultipartUpload.Command> upload(String uploadId) {
+    return sharding.entityRefFor(MultipartUpload.ENTITY_KEY, uploadId);
   }
 
   // ---------------------------------------------------------------- delete

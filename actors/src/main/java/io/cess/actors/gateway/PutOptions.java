@@ -11,9 +11,11 @@ import java.util.Map;
  * @param computeMd5 whether to compute the body's MD5 for an S3 ETag (it costs a hash pass)
  * @param contentType the {@code Content-Type} to answer reads with, or null
  * @param metadata user metadata ({@code x-amz-meta-*} without the prefix), never null
+ * @param etag the ETag to record instead of a computed one (a completed multipart upload's), or null
  */
 public record PutOptions(
-    String owner, String expectedSha256, String expectedMd5Base64, boolean computeMd5, String contentType, Map<String, String> metadata) {
+    String owner, String expectedSha256, String expectedMd5Base64, boolean computeMd5, String contentType, Map<String, String> metadata,
+    String etag) {
 
   public PutOptions {
     metadata = Map.copyOf(metadata);
@@ -21,7 +23,7 @@ public record PutOptions(
 
   /** A native API upload: the owner (or null) and the signed body hash (or null). */
   public static PutOptions nativeUpload(String owner, String expectedSha256) {
-    return new PutOptions(owner, expectedSha256, null, false, null, Map.of());
+    return new PutOptions(owner, expectedSha256, null, false, null, Map.of(), null);
   }
 
   /** A body that is not the one promised: nothing was stored. {@code code} is the S3 error code. */

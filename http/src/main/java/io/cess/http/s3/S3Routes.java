@@ -70,11 +70,13 @@ public final class S3Routes {
   private final Credentials credentials;
   private final String region;
   private final Clock clock = Clock.systemUTC();
+  private final MultipartRoutes multipart;
 
   public S3Routes(ObjectGateway objects, Credentials credentials, String region) {
     this.objects = objects;
     this.credentials = credentials;
     this.region = region;
+    this.multipart = new MultipartRoutes(objects, this);
   }
 
   /** Only requests that carry SigV4 are taken; the rest fall through to the other routes. */
@@ -136,6 +138,9 @@ public final class S3Routes {
     String key = decode(parts[1]);
     if (ObjectNames.keyProblem(key).isPresent()) {
       return complete(error(400, "InvalidArgument", "The specified key is not valid.", path));
+    }
+    if (s3.hasQueryParameter("uploads") || s3.hasQueryParameter("uploadId")) {
+      return withBucket(bucket, account, path, info -> multipart.route(request, s3, verified, account, bucket, key, path));
     }
     return withBucket(bucket, account, path, info -> switch (method) {
       case "PUT" -> put(request, s3, verified, account, bucket, key, path);
@@ -224,23 +229,41 @@ public final class S3Routes {
     });
   }
 
+  /** The request body as the client meant it: aws-chunked framing removed and its signatures checked. */
+  Source<ByteString, ?> body(HttpRequest request, S3Request s3, VerifiedRequest verified) {
+    Source<ByteString, ?> body = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
+    if (!verified.contentSha256().isStreaming()) {
+      return body;
+    }
+    AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
+    return body.via(Flow.of(ByteString.class).map(chunk -> ByteString.fromArrayUnsafe(decoder.feed(chunk.toArray()))))
+        .concat(Source.lazySource(() -> {
+          decoder.finish();
+          return Source.<ByteString>empty();
+        }));
+  }
+
+  /** The body's signed SHA-256 (hex, lower case), or null when the payload is unsigned or streamed. */
+  static String signedSha256(VerifiedRequest verified) {
+    ContentSha256 promise = verified.contentSha256();
+    return promise.kind() == ContentSha256.Kind.SHA256 ? promise.headerValue().toLowerCase(java.util.Locale.ROOT) : null;
+  }
+
   private Route put(HttpRequest request, S3Request s3, VerifiedRequest verified, String account, String bucket, String key, String path) {
     if (s3.header("x-amz-copy-source").isPresent()) {
       return complete(error(501, "NotImplemented", "CopyObject is not implemented yet", path));
     }
-    ContentSha256 promise = verified.contentSha256();
-    Source<ByteString, ?> body = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
-    String expectedSha = null;
-    if (promise.isStreaming()) {
-      AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
-      body = body.via(Flow.of(ByteString.class).map(chunk -> ByteString.fromArrayUnsafe(decoder.feed(chunk.toArray()))))
-          .concat(Source.lazySource(() -> {
-            decoder.finish();
-            return Source.<ByteString>empty();
-          }));
-    } else if (promise.kind() == ContentSha256.Kind.SHA256) {
-      expectedSha = promise.headerValue().toLowerCase(java.util.Locale.ROOT);
-    }
+    Source<ByteString, ?> body = body(request, s3, verified);
+    String expectedSha = signedSha256(verified);
+    Map<String, String> metadata = metadata(s3);
+    String contentType = contentType(request);
+    PutOptions options = new PutOptions(account, expectedSha, s3.header("content-md5").orElse(null), true, contentType, metadata, null);
+    return onSuccess(objects.put(bucket, key, body, options),
+        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK)
+            .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+  }
+
+  static Map<String, String> metadata(S3Request s3) {
     Map<String, String> metadata = new TreeMap<>();
     s3.headers().forEach((name, values) -> {
       String lower = name.toLowerCase(java.util.Locale.ROOT);
@@ -248,12 +271,11 @@ public final class S3Routes {
         metadata.put(lower.substring("x-amz-meta-".length()), values.get(0));
       }
     });
-    String contentType = request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
-        ? null : request.entity().getContentType().toString();
-    PutOptions options = new PutOptions(account, expectedSha, s3.header("content-md5").orElse(null), true, contentType, metadata);
-    return onSuccess(objects.put(bucket, key, body, options),
-        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK)
-            .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+    return metadata;
+  }
+
+  static String contentType(HttpRequest request) {
+    return request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE) ? null : request.entity().getContentType().toString();
   }
 
   private Route get(HttpRequest request, String bucket, String key, String path, boolean withBody) {
@@ -363,7 +385,7 @@ public final class S3Routes {
   }
 
   /** A failure while serving (a body that broke its promise, placement, timeouts) as S3 XML. */
-  private static HttpResponse failure(HttpRequest request, Throwable failure) {
+  static HttpResponse failure(HttpRequest request, Throwable failure) {
     Throwable e = failure;
     while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
       e = e.getCause();

@@ -188,6 +188,56 @@ public class S3ApiIT {
   }
 
   @Test
+  public void multipartUploadsAssembleTheirPartsInOrder() throws Exception {
+    String bucket = "s3-mp-" + RUN;
+    byte[] none = new byte[0];
+    assertEquals(200, s3(1, "PUT", "/" + bucket, none).statusCode());
+    String target = "/" + bucket + "/big.bin";
+    String uploadId = uploadIdOf(s3(2, "POST", target + "?uploads", none));
+    byte[] part1 = randomBytes(5 * 1024 * 1024);
+    byte[] part2 = randomBytes(1024 * 1024 + 3);
+    // parts may arrive in any order, from any gateway
+    String etag2 = s3(3, "PUT", target + "?partNumber=2&uploadId=" + uploadId, part2).headers().firstValue("etag").orElseThrow();
+    String etag1 = s3(1, "PUT", target + "?partNumber=1&uploadId=" + uploadId, part1).headers().firstValue("etag").orElseThrow();
+    String parts = text(s3(2, "GET", target + "?uploadId=" + uploadId, none));
+    assertTrue(parts, parts.contains("<PartNumber>1</PartNumber>") && parts.contains("<PartNumber>2</PartNumber>"));
+
+    byte[] completion = ("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etag1 + "</ETag></Part>"
+        + "<Part><PartNumber>2</PartNumber><ETag>" + etag2 + "</ETag></Part></CompleteMultipartUpload>").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<byte[]> completed = s3(1, "POST", target + "?uploadId=" + uploadId, completion);
+    assertEquals(text(completed), 200, completed.statusCode());
+    MessageDigest md5 = MessageDigest.getInstance("MD5");
+    md5.update(MessageDigest.getInstance("MD5").digest(part1));
+    md5.update(MessageDigest.getInstance("MD5").digest(part2));
+    String expectedEtag = HexFormat.of().formatHex(md5.digest()) + "-2";
+    assertTrue(text(completed), text(completed).contains("<ETag>&quot;" + expectedEtag + "&quot;</ETag>"));
+
+    HttpResponse<byte[]> got = s3(2, "GET", target, none);
+    byte[] whole = new byte[part1.length + part2.length];
+    System.arraycopy(part1, 0, whole, 0, part1.length);
+    System.arraycopy(part2, 0, whole, part1.length, part2.length);
+    assertArrayEquals(whole, got.body());
+    assertEquals("\"" + expectedEtag + "\"", got.headers().firstValue("etag").orElse(""));
+    assertError(s3(3, "POST", target + "?uploadId=" + uploadId, completion), 404, "NoSuchUpload");
+
+    // an aborted upload takes no more parts; parts too small are refused at completion
+    String aborted = uploadIdOf(s3(1, "POST", "/" + bucket + "/other?uploads", none));
+    String small = s3(1, "PUT", "/" + bucket + "/other?partNumber=1&uploadId=" + aborted, randomBytes(1000)).headers().firstValue("etag").orElseThrow();
+    s3(1, "PUT", "/" + bucket + "/other?partNumber=2&uploadId=" + aborted, randomBytes(1000));
+    String tooSmall = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + small + "</ETag></Part>"
+        + "<Part><PartNumber>2</PartNumber><ETag>x</ETag></Part></CompleteMultipartUpload>";
+    assertError(s3(2, "POST", "/" + bucket + "/other?uploadId=" + aborted, tooSmall.getBytes(StandardCharsets.UTF_8)), 400, "EntityTooSmall");
+    assertEquals(204, s3(2, "DELETE", "/" + bucket + "/other?uploadId=" + aborted, none).statusCode());
+    assertError(s3(3, "PUT", "/" + bucket + "/other?partNumber=3&uploadId=" + aborted, randomBytes(10)), 404, "NoSuchUpload");
+    assertError(s3(3, "GET", "/" + bucket + "/other", none), 404, "NoSuchKey");
+  }
+
+  private static String uploadIdOf(HttpResponse<byte[]> initiated) {
+    assertEquals(text(initiated), 200, initiated.statusCode());
+    return text(initiated).replaceAll("(?s).*<UploadId>([^<]+)</UploadId>.*", "$1");
+  }
+
+  @Test
   public void refusedRequestsGetS3CodesAndStoreNothing() throws Exception {
     String bucket = "s3-neg-" + RUN;
     byte[] none = new byte[0];
