@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the stock S3 clients (aws cli, s3cmd, rclone) with their default settings against a
 # running cluster, through the S3-compatible API: make a bucket, upload, list with a prefix and a
-# delimiter, download whole and by range, presign a URL and fetch it with curl, delete. Every
+# delimiter (small files and 20 MiB ones, which the clients send as multipart uploads), download
+# whole and by range, presign a URL and fetch it with curl, delete. Every
 # download's SHA-256 must equal the upload's. Needs a cluster (`./cess up`) and the clients
 # installed (`apt-get install awscli s3cmd rclone`); a client that is not installed is skipped.
 #
@@ -31,6 +32,7 @@ SK="$(awk '/secret access key/{print $4}' "$WORK/keys.out")"
 echo "access key $AK"
 head -c 3145728 /dev/urandom > "$WORK/small.bin"
 head -c 1 /dev/urandom > "$WORK/one.bin"
+head -c 20971520 /dev/urandom > "$WORK/large.bin" # above the aws cli's and s3cmd's multipart thresholds
 RUN="$(date +%s)-$$"
 
 if command -v aws > /dev/null; then
@@ -41,6 +43,9 @@ if command -v aws > /dev/null; then
   "${A[@]}" s3 mb "s3://$B"
   "${A[@]}" s3 cp --no-progress "$WORK/small.bin" "s3://$B/dir/small.bin"
   "${A[@]}" s3 cp --no-progress "$WORK/one.bin" "s3://$B/one.bin"
+  "${A[@]}" s3 cp --no-progress "$WORK/large.bin" "s3://$B/large.bin"
+  "${A[@]}" s3 cp --no-progress "s3://$B/large.bin" "$WORK/aws-large.back"
+  same "$WORK/large.bin" "$WORK/aws-large.back" "aws s3 cp multipart round trip"
   "${A[@]}" s3 ls "s3://$B/" | tee "$WORK/ls.txt"
   grep -q 'PRE dir/' "$WORK/ls.txt" && grep -q 'one.bin' "$WORK/ls.txt" || { echo "FAIL: listing"; exit 1; }
   "${A[@]}" s3 ls "s3://$B/dir/" | grep -q 'small.bin' || { echo "FAIL: prefix listing"; exit 1; }
@@ -53,6 +58,7 @@ if command -v aws > /dev/null; then
   same "$WORK/small.bin" "$WORK/presigned.bin" "presigned URL fetched with curl"
   "${A[@]}" s3 rm "s3://$B/dir/small.bin"
   "${A[@]}" s3 rm "s3://$B/one.bin"
+  "${A[@]}" s3 rm "s3://$B/large.bin"
   "${A[@]}" s3 rb "s3://$B"
 fi
 
@@ -74,6 +80,10 @@ CFG
   "${S[@]}" ls "s3://$B/" | grep -q 'DIR.*a/' || { echo "FAIL: s3cmd listing"; exit 1; }
   "${S[@]}" get --force "s3://$B/a/small.bin" "$WORK/s3cmd.back"
   same "$WORK/small.bin" "$WORK/s3cmd.back" "s3cmd round trip"
+  "${S[@]}" put "$WORK/large.bin" "s3://$B/large.bin"
+  "${S[@]}" get --force "s3://$B/large.bin" "$WORK/s3cmd-large.back"
+  same "$WORK/large.bin" "$WORK/s3cmd-large.back" "s3cmd multipart round trip"
+  "${S[@]}" del "s3://$B/large.bin"
   "${S[@]}" del "s3://$B/a/small.bin"
   "${S[@]}" rb "s3://$B"
 fi
