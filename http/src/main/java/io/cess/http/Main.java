@@ -2,6 +2,7 @@ package io.cess.http;
 
 import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
+import io.cess.http.cli.RequestBenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.KeysCommand;
 import io.cess.http.cli.NodeCommand;
@@ -40,6 +41,8 @@ public final class Main {
                 and the ratio to the in-process encode/decode pipeline
                   --size 1GiB  --url http://127.0.0.1:8081  --download-url URL  --policy ec:4+2
                   --warmup 2  --runs 3
+        bench-requests  small-object requests/s through the S3 API and the native API
+                  --count 500  --object-size 4KiB  --concurrency 8  --url http://127.0.0.1:8081
         node    run one node in the foreground; join a running cluster with --join
                   --name NAME  --roles storage,gateway  --region R  --host H
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
@@ -70,6 +73,7 @@ public final class Main {
             case "status" -> StatusCommand.run(rest);
             case "down" -> DownCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
+            case "bench-requests" -> RequestBenchCommand.run(rest);
             case "put" -> TransferCommands.put(rest);
             case "get" -> TransferCommands.get(rest);
             case "account" -> AccountCommand.run(rest);

@@ -42,13 +42,13 @@ public final class RepairScan {
   private RepairScan() {}
 
   public static Behavior<Command> create(
-      ShardRepair repairs, Duration interval, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
-    return Behaviors.<Command>supervise(scan(repairs, interval, parallelism, orphans, orphanInterval))
+      ShardRepair repairs, Duration interval, Duration fileTimeout, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
+    return Behaviors.<Command>supervise(scan(repairs, interval, fileTimeout, parallelism, orphans, orphanInterval))
         .onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(interval, interval.multipliedBy(10), 0.2));
   }
 
   private static Behavior<Command> scan(
-      ShardRepair repairs, Duration interval, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
+      ShardRepair repairs, Duration interval, Duration fileTimeout, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -77,9 +77,13 @@ public final class RepairScan {
                                     .mapAsyncUnordered(
                                         parallelism,
                                         id ->
+                                            // removals first (cheap, and a deleted file has nothing to repair);
+                                            // one slow file gives up after fileTimeout so the scan goes on
                                             repairs
-                                                .repairLostHolders(id.substring(prefix.length()), up)
-                                                .thenCompose(n -> repairs.finishRemoval(id.substring(prefix.length())).thenApply(m -> n + m))
+                                                .finishRemoval(id.substring(prefix.length()))
+                                                .thenCompose(m -> repairs.repairLostHolders(id.substring(prefix.length()), up).thenApply(n -> n + m))
+                                                .toCompletableFuture()
+                                                .orTimeout(fileTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                                                 // a file that cannot be repaired now (logged by repair) waits for the next scan
                                                 .exceptionally(e -> 0))
                                     .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),

@@ -30,6 +30,23 @@ public final class TransferClient {
     this.timeout = timeout;
   }
 
+  /**
+   * Sends a request and fails it when no response head arrives within the transfer timeout (a
+   * holder that accepts the connection and then hangs must not stall a read or a repair scan).
+   */
+  private CompletionStage<HttpResponse> send(HttpRequest request) {
+    return http.singleRequest(request)
+        .toCompletableFuture()
+        .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof java.util.concurrent.TimeoutException) {
+            throw new TransferException(request.method().value() + " " + request.getUri() + ": no answer within " + timeout);
+          }
+          throw e instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(e);
+        });
+  }
+
   public static String fragmentUrl(String baseUrl, String minerId, String root) {
     return baseUrl + "/internal/v1/fragments/" + minerId + "/" + root;
   }
@@ -39,7 +56,7 @@ public final class TransferClient {
     HttpRequest req =
         HttpRequest.PUT(fragmentUrl(baseUrl, minerId, root))
             .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, bytes);
-    return http.singleRequest(req)
+    return send(req)
         .thenCompose(resp -> expect(resp, StatusCodes.CREATED, "store", minerId, root));
   }
 
@@ -48,7 +65,7 @@ public final class TransferClient {
    * download moves every byte through here); the caller verifies its fingerprint.
    */
   public CompletionStage<byte[]> get(String baseUrl, String minerId, String root, long sizeBytes) {
-    return http.singleRequest(HttpRequest.GET(fragmentUrl(baseUrl, minerId, root)))
+    return send(HttpRequest.GET(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
             resp -> {
               if (!resp.status().equals(StatusCodes.OK)) {
@@ -79,7 +96,7 @@ public final class TransferClient {
 
   /** The roots of a miner's fragments last written before {@code cutoff}. */
   public CompletionStage<List<String>> listOlderThan(String baseUrl, String minerId, java.time.Instant cutoff) {
-    return http.singleRequest(HttpRequest.GET(
+    return send(HttpRequest.GET(
             baseUrl + "/internal/v1/fragments/" + minerId + "?older-than=" + cutoff.getEpochSecond()))
         .thenCompose(
             resp -> {
@@ -96,7 +113,7 @@ public final class TransferClient {
 
   /** Removes a shard; a shard already gone counts as removed. */
   public CompletionStage<Done> delete(String baseUrl, String minerId, String root) {
-    return http.singleRequest(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, root)))
+    return send(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
             resp ->
                 resp.status().equals(StatusCodes.NOT_FOUND)

@@ -25,6 +25,8 @@ public class RecoveryIT {
   private static final Map<String, String> OVERRIDES = Map.of(
       "cess.gateway.segment-size", "1MiB",
       "cess.gateway.repair-scan-interval", "2s",
+      "cess.gateway.repair-file-timeout", "15s",
+      "cess.gateway.transfer-timeout", "20s",
       "akka.coordinated-shutdown.exit-jvm", "off",
       "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
 

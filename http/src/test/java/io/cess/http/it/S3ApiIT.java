@@ -51,6 +51,7 @@ public class S3ApiIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String REGION = "us-east-1";
   private static String accessKeyId;
+  private static String secret;
   private static SigV4Signer signer;
   private static SigV4Signer otherAccount;
   private final Random random = new Random(RUN.hashCode());
@@ -66,7 +67,8 @@ public class S3ApiIT {
     cluster.awaitMiners(6, Duration.ofSeconds(30));
     JsonNode mine = newAccountKey();
     accessKeyId = mine.path("accessKeyId").asText();
-    signer = new SigV4Signer(accessKeyId, mine.path("secretAccessKey").asText(), REGION);
+    secret = mine.path("secretAccessKey").asText();
+    signer = new SigV4Signer(accessKeyId, secret, REGION);
     JsonNode other = newAccountKey();
     otherAccount = new SigV4Signer(other.path("accessKeyId").asText(), other.path("secretAccessKey").asText(), REGION);
   }
