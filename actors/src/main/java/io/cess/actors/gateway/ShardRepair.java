@@ -211,6 +211,17 @@ public final class ShardRepair {
                                   List<Manifest.Shard> fresh = all.stream().filter(x -> lost.contains(x.index())).toList();
                                   return sharding.entityRefFor(File.ENTITY_KEY, m.fileId())
                                       .<Manifest>askWithStatus(r -> new File.RecordRepair(segment.index(), fresh, r), settings.askTimeout())
+                                      .exceptionallyCompose(
+                                          e -> {
+                                            // refused (e.g. the file was deleted meanwhile): nothing names the rebuilt
+                                            // copies, so they go now; after a timeout they may be recorded and stay
+                                            Throwable cause = e.getCause() != null ? e.getCause() : e;
+                                            if (!(cause instanceof akka.pattern.StatusReply.ErrorMessage)) {
+                                              return CompletableFuture.failedFuture(e);
+                                            }
+                                            // (placement never puts a rebuilt copy on a miner holding an intact sibling)
+                                            return transfers.deleteShards(fresh).thenCompose(n -> CompletableFuture.<Manifest>failedFuture(e));
+                                          })
                                       .thenCompose(
                                           recorded -> {
                                             List<Manifest.Shard> old = segment.shards().stream()

@@ -12,7 +12,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.Route;
-import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.cess.actors.bucket.Bucket;
@@ -235,12 +234,7 @@ public final class S3Routes {
     if (!verified.contentSha256().isStreaming()) {
       return body;
     }
-    AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
-    return body.via(Flow.of(ByteString.class).map(chunk -> ByteString.fromArrayUnsafe(decoder.feed(chunk.toArray()))))
-        .concat(Source.lazySource(() -> {
-          decoder.finish();
-          return Source.<ByteString>empty();
-        }));
+    return body.via(new AwsChunkedStage(AwsChunkedDecoder.forRequest(verified, s3)));
   }
 
   /** The body's signed SHA-256 (hex, lower case), or null when the payload is unsigned or streamed. */

@@ -234,6 +234,51 @@ public class S3ApiIT {
     assertError(s3(3, "GET", "/" + bucket + "/other", none), 404, "NoSuchKey");
   }
 
+  @Test
+  public void theAwsSdkForJavaWorksUnchanged() throws Exception {
+    try (software.amazon.awssdk.services.s3.S3Client sdk = software.amazon.awssdk.services.s3.S3Client.builder()
+        .endpointOverride(URI.create(cluster.url(2)))
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(accessKeyId, secret)))
+        .build()) {
+      String bucket = "s3-sdk-" + RUN;
+      sdk.createBucket(b -> b.bucket(bucket));
+      byte[] content = randomBytes(1024 * 1024 + 11);
+      // the SDK's defaults: a CRC32 trailer on an aws-chunked body
+      sdk.putObject(b -> b.bucket(bucket).key("docs/a.bin").metadata(Map.of("owner", "sdk")),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+      assertArrayEquals(content, sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/a.bin")).asByteArray());
+      assertEquals("sdk", sdk.headObject(b -> b.bucket(bucket).key("docs/a.bin")).metadata().get("owner"));
+      assertArrayEquals(java.util.Arrays.copyOfRange(content, 10, 20),
+          sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/a.bin").range("bytes=10-19")).asByteArray());
+      var listing = sdk.listObjectsV2(b -> b.bucket(bucket).delimiter("/"));
+      assertEquals(List.of("docs/"), listing.commonPrefixes().stream().map(p -> p.prefix()).toList());
+
+      String uploadId = sdk.createMultipartUpload(b -> b.bucket(bucket).key("big.bin")).uploadId();
+      byte[] p1 = randomBytes(5 * 1024 * 1024);
+      byte[] p2 = randomBytes(333);
+      String e1 = sdk.uploadPart(b -> b.bucket(bucket).key("big.bin").uploadId(uploadId).partNumber(1),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(p1)).eTag();
+      String e2 = sdk.uploadPart(b -> b.bucket(bucket).key("big.bin").uploadId(uploadId).partNumber(2),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(p2)).eTag();
+      sdk.completeMultipartUpload(b -> b.bucket(bucket).key("big.bin").uploadId(uploadId).multipartUpload(m -> m.parts(
+          software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+          software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build())));
+      byte[] big = sdk.getObjectAsBytes(b -> b.bucket(bucket).key("big.bin")).asByteArray();
+      assertEquals(p1.length + p2.length, big.length);
+      assertArrayEquals(p2, java.util.Arrays.copyOfRange(big, p1.length, big.length));
+
+      var missing = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+          () -> sdk.getObjectAsBytes(b -> b.bucket(bucket).key("nope")));
+      assertEquals(404, missing.statusCode());
+      sdk.deleteObject(b -> b.bucket(bucket).key("docs/a.bin"));
+      sdk.deleteObject(b -> b.bucket(bucket).key("big.bin"));
+      sdk.deleteBucket(b -> b.bucket(bucket));
+    }
+  }
+
   private static String uploadIdOf(HttpResponse<byte[]> initiated) {
     assertEquals(text(initiated), 200, initiated.statusCode());
     return text(initiated).replaceAll("(?s).*<UploadId>([^<]+)</UploadId>.*", "$1");
