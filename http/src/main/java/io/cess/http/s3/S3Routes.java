@@ -131,6 +131,9 @@ public final class S3Routes {
         case "HEAD" -> withBucket(bucket, account, path, info -> complete(StatusCodes.OK));
         case "DELETE" -> deleteBucket(bucket, account, path);
         case "GET" -> withBucket(bucket, account, path, info -> list(bucket, s3, path));
+        case "POST" -> s3.hasQueryParameter("delete")
+            ? withBucket(bucket, account, path, info -> deleteObjects(request, bucket, path))
+            : complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
         default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
       };
     }
@@ -245,7 +248,7 @@ public final class S3Routes {
 
   private Route put(HttpRequest request, S3Request s3, VerifiedRequest verified, String account, String bucket, String key, String path) {
     if (s3.header("x-amz-copy-source").isPresent()) {
-      return complete(error(501, "NotImplemented", "CopyObject is not implemented yet", path));
+      return copy(request, s3, account, bucket, key, path);
     }
     Source<ByteString, ?> body = body(request, s3, verified);
     String expectedSha = signedSha256(verified);
@@ -279,6 +282,10 @@ public final class S3Routes {
       }
       ObjectGateway.ObjectDownload d = found.get();
       ObjectEntry e = d.entry();
+      Optional<HttpResponse> unmet = preconditions(request, e, path);
+      if (unmet.isPresent()) {
+        return complete(unmet.get());
+      }
       long size = e.sizeBytes();
       List<HttpHeader> headers = new ArrayList<>();
       headers.add(RawHeader.create("ETag", "\"" + etag(e) + "\""));
@@ -315,6 +322,125 @@ public final class S3Routes {
           .addHeaders(headers)
           .withEntity(withBody ? HttpEntities.create(type, length, bytes) : HttpEntities.create(type, length, Source.empty())));
     });
+  }
+
+  /**
+   * The conditional headers of a GET or HEAD, as S3 applies them: If-Match and
+   * If-Unmodified-Since failing give 412, If-None-Match matching or If-Modified-Since not passed
+   * give 304 (If-None-Match wins over If-Modified-Since).
+   */
+  static Optional<HttpResponse> preconditions(HttpRequest request, ObjectEntry e, String path) {
+    String etag = etag(e);
+    java.time.Instant modified = e.storedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Optional<String> ifMatch = request.getHeader("If-Match").map(HttpHeader::value);
+    Optional<String> ifNoneMatch = request.getHeader("If-None-Match").map(HttpHeader::value);
+    if (ifMatch.isPresent() && !etagMatches(ifMatch.get(), etag)) {
+      return Optional.of(error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", path));
+    }
+    Optional<java.time.Instant> unmodifiedSince = httpDate(request, "If-Unmodified-Since");
+    if (ifMatch.isEmpty() && unmodifiedSince.isPresent() && modified.isAfter(unmodifiedSince.get())) {
+      return Optional.of(error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", path));
+    }
+    HttpResponse notModified = HttpResponse.create().withStatus(StatusCodes.NOT_MODIFIED)
+        .addHeader(RawHeader.create("ETag", "\"" + etag + "\""))
+        .addHeader(RawHeader.create("Last-Modified", HTTP_DATE.format(e.storedAt())));
+    if (ifNoneMatch.isPresent()) {
+      return etagMatches(ifNoneMatch.get(), etag) ? Optional.of(notModified) : Optional.empty();
+    }
+    Optional<java.time.Instant> modifiedSince = httpDate(request, "If-Modified-Since");
+    if (modifiedSince.isPresent() && !modified.isAfter(modifiedSince.get())) {
+      return Optional.of(notModified);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean etagMatches(String header, String etag) {
+    for (String candidate : header.split(",")) {
+      String c = candidate.trim();
+      if (c.startsWith("W/")) {
+        c = c.substring(2);
+      }
+      if (c.equals("*") || c.replace("\"", "").equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An HTTP date header; an unparsable one is ignored, as HTTP says. */
+  private static Optional<java.time.Instant> httpDate(HttpRequest request, String name) {
+    return request.getHeader(name).flatMap(h -> {
+      try {
+        return Optional.of(java.time.ZonedDateTime.parse(h.value().trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      } catch (java.time.format.DateTimeParseException ex) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private static final java.util.regex.Pattern DELETE_KEY = java.util.regex.Pattern.compile("<Key>(.*?)</Key>", java.util.regex.Pattern.DOTALL);
+
+  /** DeleteObjects: up to 1000 keys in one request; each reported deleted (S3 reports absent keys deleted too). */
+  private Route deleteObjects(HttpRequest request, String bucket, String path) {
+    return extractMaterializer(mat -> onSuccess(
+        request.entity().withSizeLimit(2L * 1024 * 1024).toStrict(30_000, mat),
+        body -> {
+          String xml = body.getData().utf8String();
+          List<String> keys = new ArrayList<>();
+          java.util.regex.Matcher m = DELETE_KEY.matcher(xml);
+          while (m.find()) {
+            keys.add(unescape(m.group(1)));
+          }
+          if (keys.isEmpty() || keys.size() > 1000) {
+            return complete(error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", path));
+          }
+          boolean quiet = xml.contains("<Quiet>true</Quiet>");
+          return onSuccess(
+              Source.from(keys).mapAsync(4, k -> objects.delete(bucket, k).thenApply(existed -> k)).runWith(akka.stream.javadsl.Sink.seq(), mat),
+              deleted -> {
+                StringBuilder b = new StringBuilder("<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+                if (!quiet) {
+                  deleted.forEach(k -> b.append("<Deleted><Key>").append(S3Xml.escape(k)).append("</Key></Deleted>"));
+                }
+                return complete(S3Xml.ok(b.append("</DeleteResult>").toString()));
+              });
+        }));
+  }
+
+  private static String unescape(String s) {
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
+  }
+
+  /**
+   * CopyObject: the source object (which the same account must own) streamed into the target
+   * through the normal upload path (a new data key, new shards); metadata copied unless the
+   * request says {@code x-amz-metadata-directive: REPLACE}.
+   */
+  private Route copy(HttpRequest request, S3Request s3, String account, String bucket, String key, String path) {
+    String raw = decode(s3.header("x-amz-copy-source").orElse(""));
+    int q = raw.indexOf('?');
+    String source = (q >= 0 ? raw.substring(0, q) : raw).replaceFirst("^/", "");
+    int slash = source.indexOf('/');
+    if (slash <= 0 || slash == source.length() - 1) {
+      return complete(error(400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", path));
+    }
+    String srcBucket = source.substring(0, slash);
+    String srcKey = source.substring(slash + 1);
+    boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
+    return withBucket(srcBucket, account, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> {
+      if (found.isEmpty()) {
+        return complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source));
+      }
+      ObjectEntry src = found.get().entry();
+      PutOptions options = new PutOptions(account, null, null, true,
+          replace ? contentType(request) : src.contentType(),
+          replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
+      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
+          ? Source.empty() : objects.content(found.get().manifest(), 0, src.sizeBytes() - 1);
+      return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
+          "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
+              + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
+    }));
   }
 
   /** The ETag of an entry: S3's hex MD5 when it was uploaded through S3, else the file id. */

@@ -273,8 +273,27 @@ public class S3ApiIT {
       var missing = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
           () -> sdk.getObjectAsBytes(b -> b.bucket(bucket).key("nope")));
       assertEquals(404, missing.statusCode());
-      sdk.deleteObject(b -> b.bucket(bucket).key("docs/a.bin"));
-      sdk.deleteObject(b -> b.bucket(bucket).key("big.bin"));
+
+      // conditional reads
+      String etag = sdk.headObject(b -> b.bucket(bucket).key("docs/a.bin")).eTag();
+      assertArrayEquals(content, sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/a.bin").ifMatch(etag)).asByteArray());
+      var changed = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+          () -> sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/a.bin").ifMatch("\"0000\"")));
+      assertEquals(412, changed.statusCode());
+      var unchanged = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+          () -> sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/a.bin").ifNoneMatch(etag)));
+      assertEquals(304, unchanged.statusCode());
+
+      // copy, then delete several keys at once
+      sdk.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/a.bin").destinationBucket(bucket).destinationKey("docs/copy.bin"));
+      assertArrayEquals(content, sdk.getObjectAsBytes(b -> b.bucket(bucket).key("docs/copy.bin")).asByteArray());
+      assertEquals("sdk", sdk.headObject(b -> b.bucket(bucket).key("docs/copy.bin")).metadata().get("owner"));
+      var deleted = sdk.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
+          software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("docs/a.bin").build(),
+          software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("docs/copy.bin").build(),
+          software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("big.bin").build())));
+      assertEquals(3, deleted.deleted().size());
+      assertEquals(0, sdk.listObjectsV2(b -> b.bucket(bucket)).keyCount().intValue());
       sdk.deleteBucket(b -> b.bucket(bucket));
     }
   }
