@@ -51,13 +51,9 @@ public final class HttpServer {
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
       ObjectRoutes objects = new ObjectRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
-      io.cess.actors.gateway.AccountKeyring keyring = services.accounts();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
       routes.add(new io.cess.http.s3.S3Routes(
-              services.objects(),
-              accessKeyId -> keyring.credential(accessKeyId).thenApply(
-                  c -> c.map(k -> new io.cess.http.s3.S3Routes.Credential(k.accountId(), k.secret()))),
-              system.settings().config().getString("cess.http.s3.region"))
+              services.objects(), services.accounts(), system.settings().config().getString("cess.http.s3.region"))
           .route());
       routes.add(accounts.register());
       // every other gateway route is behind the authenticator (signatures verified once)

@@ -2,9 +2,7 @@ package io.cess.actors.gateway;
 
 import akka.Done;
 import akka.NotUsed;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.stream.javadsl.Sink;
@@ -15,21 +13,13 @@ import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
 import io.cess.actors.file.Manifest;
-import io.cess.actors.node.StorageNode;
 import io.cess.actors.shard.Shard;
 import io.cess.actors.storage.ClusterMiners;
-import io.cess.actors.storage.MinerHost.HostDescription;
-import io.cess.actors.storage.MinerHost.HostedMiner;
-import io.cess.actors.transfer.TransferClient;
-import io.cess.actors.transfer.TransferException;
 import io.cess.core.Sha256;
 import io.cess.core.Fingerprints;
 import io.cess.core.codec.SegmentCodec;
 import io.cess.core.crypto.SegmentCipher;
-import io.cess.core.placement.Placement;
-import io.cess.core.placement.PlacementException;
 import io.cess.core.policy.StoragePolicy;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.nio.ByteBuffer;
@@ -39,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -127,7 +116,7 @@ public final class ObjectGateway {
     String uploadId = UUID.randomUUID().toString();
     byte[] dataKey = SegmentCipher.newDataKey();
     MessageDigest whole = Sha256.newDigest();
-    MessageDigest md5 = options.computeMd5() || options.expectedMd5Base64() != null ? md5() : null;
+    MessageDigest md5 = options.computeMd5() || options.expectedMd5Base64() != null ? io.cess.core.s3.ETags.newMd5() : null;
     long[] size = {0};
     List<Manifest.Segment> written = java.util.Collections.synchronizedList(new ArrayList<>());
     return body.via(new Segmenter(settings.segmentSizeBytes()))
@@ -179,14 +168,6 @@ public final class ObjectGateway {
                 transfers.deleteShards(ShardTransfers.shardsOf(List.copyOf(written)));
               }
             });
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has MD5", e);
-    }
   }
 
   /** Places every shard of a coded segment on its own miner, at most M of them per node. */
@@ -435,18 +416,10 @@ public final class ObjectGateway {
    * hundreds of buckets a cluster has today; at scale this wants a per-account index.
    */
   public CompletionStage<List<OwnedBucket>> bucketsOf(String owner) {
-    akka.persistence.cassandra.query.javadsl.CassandraReadJournal journal =
-        akka.persistence.query.PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
-            .getReadJournalFor(
-                akka.persistence.cassandra.query.javadsl.CassandraReadJournal.class,
-                akka.persistence.cassandra.query.javadsl.CassandraReadJournal.Identifier());
-    String prefix = Bucket.ENTITY_KEY.name() + "|";
-    return journal.currentPersistenceIds()
-        .filter(id -> id.startsWith(prefix))
-        .map(id -> id.substring(prefix.length()))
-        .mapAsyncUnordered(4, name -> bucketInfo(name).thenApply(info -> new Object[] {name, info}))
-        .filter(p -> owner.equals(((Bucket.BucketInfo) p[1]).owner()))
-        .map(p -> new OwnedBucket((String) p[0], ((Bucket.BucketInfo) p[1]).createdAt()))
+    return io.cess.actors.EntityIds.current(system, Bucket.ENTITY_KEY)
+        .mapAsyncUnordered(4, name -> bucketInfo(name).thenApply(info ->
+            owner.equals(info.owner()) ? Optional.of(new OwnedBucket(name, info.createdAt())) : Optional.<OwnedBucket>empty()))
+        .mapConcat(found -> found.stream().toList())
         .runWith(Sink.seq(), system)
         .thenApply(list -> list.stream().sorted(java.util.Comparator.comparing(OwnedBucket::name)).toList());
   }

@@ -3,8 +3,6 @@ package io.cess.actors.gateway;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
-import akka.persistence.cassandra.query.javadsl.CassandraReadJournal;
-import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.cess.actors.file.File;
@@ -64,15 +62,9 @@ public final class OrphanCollector {
 
   /** Miner id to the roots its manifests name, over every File that still has a manifest. */
   private CompletionStage<Map<String, Set<String>>> referencedShards() {
-    CassandraReadJournal journal =
-        PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
-            .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
-    String prefix = File.ENTITY_KEY.name() + "|";
     Map<String, Set<String>> referenced = new ConcurrentHashMap<>();
-    return journal
-        .currentPersistenceIds()
-        .filter(id -> id.startsWith(prefix))
-        .mapAsyncUnordered(PARALLELISM, id -> manifestOf(id.substring(prefix.length())))
+    return io.cess.actors.EntityIds.current(system, File.ENTITY_KEY)
+        .mapAsyncUnordered(PARALLELISM, this::manifestOf)
         .runForeach(
             m -> {
               if (m != null) {

@@ -1,13 +1,10 @@
 package io.cess.actors.gateway;
 
-import akka.Done;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.persistence.cassandra.query.javadsl.CassandraReadJournal;
-import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import io.cess.actors.NodeSettings;
 import io.cess.actors.file.File;
@@ -55,10 +52,6 @@ public final class RepairScan {
                 timers -> {
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
                   timers.startTimerWithFixedDelay(OrphanTick.INSTANCE, orphanInterval);
-                  CassandraReadJournal journal =
-                      PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()))
-                          .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
-                  String prefix = File.ENTITY_KEY.name() + "|";
                   boolean[] running = {false};
                   boolean[] collecting = {false};
                   return Behaviors.receive(Command.class)
@@ -71,17 +64,15 @@ public final class RepairScan {
                             running[0] = true;
                             Set<String> up = upNodes(Cluster.get(ctx.getSystem()));
                             ctx.pipeToSelf(
-                                journal
-                                    .currentPersistenceIds()
-                                    .filter(id -> id.startsWith(prefix))
+                                io.cess.actors.EntityIds.current(ctx.getSystem(), File.ENTITY_KEY)
                                     .mapAsyncUnordered(
                                         parallelism,
-                                        id ->
+                                        fileId ->
                                             // removals first (cheap, and a deleted file has nothing to repair);
                                             // one slow file gives up after fileTimeout so the scan goes on
                                             repairs
-                                                .finishRemoval(id.substring(prefix.length()))
-                                                .thenCompose(m -> repairs.repairLostHolders(id.substring(prefix.length()), up).thenApply(n -> n + m))
+                                                .finishRemoval(fileId)
+                                                .thenCompose(m -> repairs.repairLostHolders(fileId, up).thenApply(n -> n + m))
                                                 .toCompletableFuture()
                                                 .orTimeout(fileTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                                                 // a file that cannot be repaired now (logged by repair) waits for the next scan

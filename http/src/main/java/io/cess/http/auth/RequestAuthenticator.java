@@ -102,7 +102,7 @@ public final class RequestAuthenticator {
   }
 
   /** The request target exactly as the client sent it (akka-http's raw-request-uri header). */
-  static String rawTarget(HttpRequest request) {
+  public static String rawTarget(HttpRequest request) {
     return request.getHeader("Raw-Request-URI").map(HttpHeader::value)
         .orElseGet(() -> request.getUri().getPathString() + request.getUri().rawQueryString().map(q -> "?" + q).orElse(""));
   }

@@ -99,7 +99,8 @@ public final class ApiErrors {
     return response(StatusCodes.INTERNAL_SERVER_ERROR, "InternalError", String.valueOf(e.getMessage()));
   }
 
-  static Throwable unwrap(Throwable e) {
+  /** The failure inside the CompletionException/ExecutionException wrappers of futures. */
+  public static Throwable unwrap(Throwable e) {
     while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
       e = e.getCause();
     }

@@ -15,16 +15,15 @@ import akka.util.ByteString;
 import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.gateway.PutOptions;
+import io.cess.core.s3.ETags;
 import io.cess.core.s3.S3Request;
 import io.cess.core.s3.VerifiedRequest;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,16 +170,8 @@ final class MultipartRoutes {
    */
   private CompletionStage<String> assemble(
       String bucket, String key, String uploadId, MultipartUpload.State state, List<MultipartUpload.Part> parts) {
-    MessageDigest md5;
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    for (MultipartUpload.Part p : parts) {
-      md5.update(HexFormat.of().parseHex(p.etag()));
-    }
-    String etag = HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
+    // stored unquoted, like every other ETag of an entry
+    String etag = ETags.multipart(parts.stream().map(p -> HexFormat.of().parseHex(p.etag())).toList()).replace("\"", "");
     Source<ByteString, NotUsed> content = Source.from(parts).flatMapConcat(p ->
         Source.completionStageSource(objects.manifest(p.fileId()).thenApply(m -> {
           if (m.isEmpty()) {

@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The S3-compatible API, path-style ({@code /bucket/key}), for requests signed with AWS
@@ -56,24 +55,17 @@ import java.util.concurrent.CompletionStage;
  */
 public final class S3Routes {
 
-  /** The credentials of an access key: the account it belongs to and its secret. */
-  public interface Credentials {
-    CompletionStage<Optional<Credential>> lookup(String accessKeyId);
-  }
-
-  public record Credential(String accountId, String secret) {}
-
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
   private final ObjectGateway objects;
-  private final Credentials credentials;
+  private final AccountKeyring accounts;
   private final String region;
   private final Clock clock = Clock.systemUTC();
   private final MultipartRoutes multipart;
 
-  public S3Routes(ObjectGateway objects, Credentials credentials, String region) {
+  public S3Routes(ObjectGateway objects, AccountKeyring accounts, String region) {
     this.objects = objects;
-    this.credentials = credentials;
+    this.accounts = accounts;
     this.region = region;
     this.multipart = new MultipartRoutes(objects, this);
   }
@@ -99,7 +91,7 @@ public final class S3Routes {
       return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
     }
     return onSuccess(
-        credentials.lookup(accessKeyId),
+        accounts.credential(accessKeyId),
         found -> {
           if (found.isEmpty()) {
             return complete(error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", s3.rawPath()));
@@ -451,8 +443,7 @@ public final class S3Routes {
   // ------------------------------------------------------------------ plumbing
 
   static S3Request toS3Request(HttpRequest request) {
-    String raw = request.getHeader("Raw-Request-URI").map(HttpHeader::value)
-        .orElseGet(() -> request.getUri().getPathString() + request.getUri().rawQueryString().map(q -> "?" + q).orElse(""));
+    String raw = io.cess.http.auth.RequestAuthenticator.rawTarget(request);
     int q = raw.indexOf('?');
     String rawPath = q < 0 ? raw : raw.substring(0, q);
     List<QueryParameter> query = QueryParameter.parseRawQuery(q < 0 ? "" : raw.substring(q + 1));
@@ -506,10 +497,7 @@ public final class S3Routes {
 
   /** A failure while serving (a body that broke its promise, placement, timeouts) as S3 XML. */
   static HttpResponse failure(HttpRequest request, Throwable failure) {
-    Throwable e = failure;
-    while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = io.cess.http.routes.ApiErrors.unwrap(failure);
     String resource = request == null ? "" : request.getUri().getPathString();
     if (e instanceof S3AuthException a) {
       return error(a.httpStatus(), a.errorCode(), a.getMessage(), resource);
