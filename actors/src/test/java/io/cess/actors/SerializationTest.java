@@ -162,13 +162,19 @@ public class SerializationTest {
         new Bucket.ObjectListing(List.of(), false),
         new Bucket.ObjectStored("a/1", ENTRY),
         new Bucket.ObjectRemoved("a/1"),
-        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY)), "ec:4+2", "cess" + "2".repeat(40), AT),
-        new Bucket.State(new TreeMap<>(), null, null, null),
+        new Bucket.State(new TreeMap<>(Map.of("b/1", ENTRY, "a/1", ENTRY)), "ec:4+2", "cess" + "2".repeat(40), AT,
+            new TreeMap<>(Map.of("cess" + "3".repeat(40), Bucket.Access.WRITE))),
+        new Bucket.State(new TreeMap<>(), null, null, null, new TreeMap<>()),
+        new Bucket.Claim("cess" + "2".repeat(40), ref()),
+        new Bucket.Grant("cess" + "2".repeat(40), "cess" + "3".repeat(40), Bucket.Access.READ, ref()),
+        new Bucket.Revoke("cess" + "2".repeat(40), "cess" + "3".repeat(40), ref()),
+        new Bucket.AccessGranted("cess" + "3".repeat(40), Bucket.Access.READ),
+        new Bucket.AccessRevoked("cess" + "3".repeat(40)),
         new Bucket.CreateBucket("cess" + "2".repeat(40), ref()),
         new Bucket.DeleteBucket("cess" + "2".repeat(40), ref()),
         new Bucket.GetInfo(ref()),
-        new Bucket.BucketInfo(true, "cess" + "2".repeat(40), AT, 3),
-        new Bucket.BucketInfo(false, null, null, 0),
+        new Bucket.BucketInfo(true, "cess" + "2".repeat(40), AT, 3, Map.of("cess" + "3".repeat(40), Bucket.Access.READ)),
+        new Bucket.BucketInfo(false, null, null, 0, Map.of()),
         new Bucket.ListPage("a/", "/", "a/0", 100, ref()),
         new Bucket.ListPage("", null, null, 100, ref()),
         new Bucket.ObjectPage(List.of(new Bucket.ListedObject("a/1", ENTRY)), List.of("a/b/"), true, "a/b/"),
@@ -353,7 +359,7 @@ public class SerializationTest {
     assertEquals(List.of("a", "z"), List.copyOf(file.references()));
     Bucket.State bucket =
         serialization.verifySerialization(
-            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY)), null, null, null), true);
+            new Bucket.State(new TreeMap<>(Map.of("z", ENTRY, "a", ENTRY)), null, null, null, new TreeMap<>()), true);
     assertEquals(TreeMap.class, bucket.objects().getClass());
     assertEquals("a", bucket.objects().firstKey());
   }

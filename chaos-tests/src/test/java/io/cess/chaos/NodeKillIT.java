@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cess.core.Sha256;
 import io.cess.http.routes.Json;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -69,14 +68,14 @@ public class NodeKillIT {
     assertAllDownloadable(3);
     // ec:4+2 keeps at most 2 shards per node: with 2 nodes left it refuses, clearly, to write
     HttpResponse<String> refused = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(3) + "/v1/buckets/" + bucket + "/objects/refused"))
+        cluster.request(3, "PUT", "/v1/buckets/" + bucket + "/objects/refused")
             .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1000])).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(refused.body(), 503, refused.statusCode());
     assertEquals("InsufficientMiners", Json.MAPPER.readTree(refused.body()).path("code").asText());
     // a replicas:2 bucket still takes writes on the surviving nodes
     HttpResponse<String> policy = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(3) + "/v1/buckets/" + bucket + "-r2?policy=replicas:2"))
+        cluster.request(3, "PUT", "/v1/buckets/" + bucket + "-r2?policy=replicas:2")
             .PUT(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(policy.body(), 200, policy.statusCode());
@@ -124,8 +123,7 @@ public class NodeKillIT {
     byte[] content = new byte[size];
     random.nextBytes(content);
     HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + inBucket + "/objects/" + key))
-            .timeout(Duration.ofSeconds(120))
+        cluster.request(node, "PUT", "/v1/buckets/" + inBucket + "/objects/" + key)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals("PUT " + key + " via node" + node + ": " + r.body(), 201, r.statusCode());
@@ -138,8 +136,7 @@ public class NodeKillIT {
   private void assertAllDownloadable(int node) throws Exception {
     for (int i = 0; i < keys.size(); i++) {
       HttpResponse<byte[]> r = http.send(
-          HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + keys.get(i)))
-              .timeout(Duration.ofSeconds(120)).build(),
+          cluster.request(node, "GET", "/v1/buckets/" + keys.get(i)).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals("GET " + keys.get(i) + " via node" + node, 200, r.statusCode());
       assertTrue(keys.get(i) + " via node" + node + " differs", Arrays.equals(acknowledged.get(i), r.body()));

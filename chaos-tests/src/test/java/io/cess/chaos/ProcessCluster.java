@@ -1,6 +1,8 @@
 package io.cess.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cess.core.account.AccountKeys;
+import io.cess.core.account.RequestSignature;
 import io.cess.http.cli.LocalHome;
 import io.cess.http.cli.UpCommand;
 import io.cess.http.routes.Json;
@@ -68,6 +70,35 @@ public final class ProcessCluster implements AutoCloseable {
       }
       return status(url(node) + "/health/ready") == 200;
     });
+    if (!registered) {
+      awaitCondition("test account registered", Duration.ofSeconds(30), () -> register(node));
+      registered = true;
+    }
+  }
+
+  /** The account every request of the chaos tests is signed by (gateways require signatures). */
+  private final AccountKeys account = AccountKeys.generate();
+  private boolean registered;
+
+  /** A request to {@code node} for {@code target}, signed by the test account (unsigned payload). */
+  public HttpRequest.Builder request(int node, String method, String target) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + target)).timeout(Duration.ofSeconds(120));
+    RequestSignature.headers(account, method, target, RequestSignature.UNSIGNED_PAYLOAD, java.time.Instant.now()).forEach(b::header);
+    return b;
+  }
+
+  private boolean register(int node) {
+    byte[] body = ("{\"signingKey\":\"" + account.publicKeyBase64() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + "/v1/accounts")).timeout(Duration.ofSeconds(20));
+    RequestSignature.headers(account, "POST", "/v1/accounts", io.cess.core.Sha256.hex(body), java.time.Instant.now()).forEach(b::header);
+    try {
+      return http.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** SIGKILL: the node gets no chance to leave the cluster. */
@@ -101,7 +132,7 @@ public final class ProcessCluster implements AutoCloseable {
   public JsonNode getJson(int node, String path) throws IOException {
     try {
       HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(url(node) + path)).timeout(Duration.ofSeconds(20)).build(),
+          request(node, "GET", path).timeout(Duration.ofSeconds(20)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());

@@ -12,6 +12,7 @@ import io.cess.core.crypto.SegmentCipher;
 import io.cess.http.auth.RequestAuthenticator;
 import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
+import io.cess.http.routes.BucketRoutes;
 import io.cess.http.routes.ClusterRoutes;
 import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
@@ -50,6 +51,7 @@ public final class HttpServer {
       AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
       ObjectRoutes objects = new ObjectRoutes(services.objects());
+      BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
       routes.add(new io.cess.http.s3.S3Routes(
@@ -57,7 +59,8 @@ public final class HttpServer {
           .route());
       routes.add(accounts.register());
       // every other gateway route is behind the authenticator (signatures verified once)
-      routes.add(auth.authenticate(caller -> concat(accounts.route(caller), cluster, objects.route(caller), files)));
+      routes.add(auth.authenticate(caller -> concat(
+          accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files)));
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * A named bucket: object keys mapped to stored files, and the storage policy its new objects are
  * written with (null: the cluster default). Lifecycle: it exists from its first stored object or
- * policy (owners arrive with accounts and the S3 API). Keys are kept sorted so that listings by
- * prefix are cheap.
+ * policy, or from being created or claimed by an owner account, who may grant other accounts
+ * read or write access ({@link #allows}). Keys are kept sorted so that listings by prefix are
+ * cheap.
  */
 public final class Bucket
     extends EventSourcedBehaviorWithEnforcedReplies<Bucket.Command, Bucket.Event, Bucket.State> {
@@ -64,9 +65,38 @@ public final class Bucket
 
   public record GetInfo(ActorRef<BucketInfo> replyTo) implements Command {}
 
-  /** Reply: whether the bucket exists (created, or holding objects or a policy) and its owner. */
-  public record BucketInfo(boolean exists, String owner, java.time.Instant createdAt, int objects)
-      implements CborSerializable {}
+  /**
+   * Creates the bucket for {@code owner} unless it exists; replies with the bucket as it then is
+   * (whoever owns it). The native API's first write into a new bucket claims it.
+   */
+  public record Claim(String owner, ActorRef<BucketInfo> replyTo) implements Command {}
+
+  /** The owner ({@code by}) grants {@code account} READ or WRITE; refused with {@code AccessDenied}. */
+  public record Grant(String by, String account, Access access, ActorRef<StatusReply<BucketInfo>> replyTo)
+      implements Command {}
+
+  /** The owner ({@code by}) takes {@code account}'s grant back; refused with {@code AccessDenied}. */
+  public record Revoke(String by, String account, ActorRef<StatusReply<BucketInfo>> replyTo) implements Command {}
+
+  /** What an account may do in a bucket: READ (get, list), WRITE (also put, delete), OWNER (all). */
+  public enum Access { READ, WRITE, OWNER }
+
+  /**
+   * Reply: whether the bucket exists (created, or holding objects or a policy), its owner (null:
+   * a bucket of anonymous uploads, open to all) and the accounts it grants access to.
+   */
+  public record BucketInfo(boolean exists, String owner, java.time.Instant createdAt, int objects, Map<String, Access> grants)
+      implements CborSerializable {
+
+    /** Whether {@code account} (null: anonymous) may do what {@code needed} takes. */
+    public boolean allows(String account, Access needed) {
+      if (owner == null || owner.equals(account)) {
+        return true;
+      }
+      Access granted = account == null ? null : grants.get(account);
+      return granted != null && needed != Access.OWNER && (granted == Access.WRITE || needed == Access.READ);
+    }
+  }
 
   /**
    * One page of an S3-style listing: keys after {@code startAfter} (null: from the start) under
@@ -106,13 +136,22 @@ public final class Bucket
 
   public record BucketDeleted(java.time.Instant at) implements Event {}
 
+  public record AccessGranted(String account, Access access) implements Event {}
+
+  public record AccessRevoked(String account) implements Event {}
+
   /**
    * The objects by key (updated in place by the event handler: never shared), the policy, and
-   * the owner and creation time once created (S3 CreateBucket; null for buckets that native
-   * uploads brought into being).
+   * the owner and creation time once created or claimed (null for buckets that anonymous
+   * uploads brought into being), and the grants to other accounts.
    */
-  public record State(TreeMap<String, ObjectEntry> objects, String policy, String owner, java.time.Instant createdAt)
+  public record State(
+      TreeMap<String, ObjectEntry> objects, String policy, String owner, java.time.Instant createdAt, TreeMap<String, Access> grants)
       implements CborSerializable {
+    public State {
+      grants = grants == null ? new TreeMap<>() : grants; // snapshots from before grants existed
+    }
+
     boolean exists() {
       return createdAt != null || !objects.isEmpty() || policy != null;
     }
@@ -134,7 +173,7 @@ public final class Bucket
 
   @Override
   public State emptyState() {
-    return new State(new TreeMap<>(), null, null, null);
+    return new State(new TreeMap<>(), null, null, null, new TreeMap<>());
   }
 
   @Override
@@ -169,12 +208,41 @@ public final class Bucket
         .onCommand(GetInfo.class, (state, cmd) -> Effect().reply(cmd.replyTo(), info(state)))
         .onCommand(CreateBucket.class, this::onCreate)
         .onCommand(DeleteBucket.class, this::onDeleteBucket)
+        .onCommand(
+            Claim.class,
+            (state, cmd) -> state.exists()
+                ? Effect().reply(cmd.replyTo(), info(state))
+                : Effect().persist(new BucketCreated(cmd.owner(), java.time.Instant.now())).thenReply(cmd.replyTo(), Bucket::info))
+        .onCommand(Grant.class, this::onGrant)
+        .onCommand(Revoke.class, this::onRevoke)
         .onCommand(ListPage.class, (state, cmd) -> Effect().reply(cmd.replyTo(), page(state, cmd)))
         .build();
   }
 
   private static BucketInfo info(State s) {
-    return new BucketInfo(s.exists(), s.owner(), s.createdAt(), s.objects().size());
+    return new BucketInfo(s.exists(), s.owner(), s.createdAt(), s.objects().size(), Map.copyOf(s.grants()));
+  }
+
+  private ReplyEffect<Event, State> onGrant(State state, Grant cmd) {
+    return ownerOnly(state, cmd.by(), cmd.replyTo()).orElseGet(() -> cmd.access() == Access.OWNER || cmd.account().equals(state.owner())
+        ? Effect().reply(cmd.replyTo(), StatusReply.error("InvalidArgument"))
+        : Effect().persist(new AccessGranted(cmd.account(), cmd.access())).thenReply(cmd.replyTo(), s -> StatusReply.success(info(s))));
+  }
+
+  private ReplyEffect<Event, State> onRevoke(State state, Revoke cmd) {
+    return ownerOnly(state, cmd.by(), cmd.replyTo()).orElseGet(() -> !state.grants().containsKey(cmd.account())
+        ? Effect().reply(cmd.replyTo(), StatusReply.success(info(state)))
+        : Effect().persist(new AccessRevoked(cmd.account())).thenReply(cmd.replyTo(), s -> StatusReply.success(info(s))));
+  }
+
+  /** The refusal of a grant change by anyone but the owner of an existing, owned bucket. */
+  private java.util.Optional<ReplyEffect<Event, State>> ownerOnly(State state, String by, ActorRef<StatusReply<BucketInfo>> replyTo) {
+    if (!state.exists()) {
+      return java.util.Optional.of(Effect().reply(replyTo, StatusReply.error("NoSuchBucket")));
+    }
+    return state.owner() == null || !state.owner().equals(by)
+        ? java.util.Optional.of(Effect().reply(replyTo, StatusReply.error("AccessDenied")))
+        : java.util.Optional.empty();
   }
 
   private ReplyEffect<Event, State> onCreate(State state, CreateBucket cmd) {
@@ -290,9 +358,21 @@ public final class Bucket
               s.objects().remove(e.key());
               return s;
             })
-        .onEvent(PolicySet.class, (s, e) -> new State(s.objects(), e.policy(), s.owner(), s.createdAt()))
-        .onEvent(BucketCreated.class, (s, e) -> new State(s.objects(), s.policy(), e.owner(), e.at()))
-        .onEvent(BucketDeleted.class, (s, e) -> new State(new TreeMap<>(), null, null, null))
+        .onEvent(PolicySet.class, (s, e) -> new State(s.objects(), e.policy(), s.owner(), s.createdAt(), s.grants()))
+        .onEvent(BucketCreated.class, (s, e) -> new State(s.objects(), s.policy(), e.owner(), e.at(), s.grants()))
+        .onEvent(BucketDeleted.class, (s, e) -> new State(new TreeMap<>(), null, null, null, new TreeMap<>()))
+        .onEvent(
+            AccessGranted.class,
+            (s, e) -> {
+              s.grants().put(e.account(), e.access());
+              return s;
+            })
+        .onEvent(
+            AccessRevoked.class,
+            (s, e) -> {
+              s.grants().remove(e.account());
+              return s;
+            })
         .build();
   }
 }

@@ -399,6 +399,21 @@ public final class ObjectGateway {
     return bucket(bucket).askWithStatus(r -> new Bucket.CreateBucket(owner, r), settings.askTimeout());
   }
 
+  /** The bucket, created for {@code owner} first when it does not exist yet. */
+  public CompletionStage<Bucket.BucketInfo> claimBucket(String bucket, String owner) {
+    return bucket(bucket).ask(r -> new Bucket.Claim(owner, r), settings.askTimeout());
+  }
+
+  /** Fails with the error code as message (NoSuchBucket, AccessDenied, InvalidArgument). */
+  public CompletionStage<Bucket.BucketInfo> grant(String bucket, String by, String account, Bucket.Access access) {
+    return bucket(bucket).askWithStatus(r -> new Bucket.Grant(by, account, access, r), settings.askTimeout());
+  }
+
+  /** Fails with the error code as message (NoSuchBucket, AccessDenied). */
+  public CompletionStage<Bucket.BucketInfo> revoke(String bucket, String by, String account) {
+    return bucket(bucket).askWithStatus(r -> new Bucket.Revoke(by, account, r), settings.askTimeout());
+  }
+
   /** Fails with the S3 error code as message (NoSuchBucket, BucketNotEmpty, AccessDenied). */
   public CompletionStage<Done> deleteBucket(String bucket, String owner) {
     return bucket(bucket).askWithStatus(r -> new Bucket.DeleteBucket(owner, r), settings.askTimeout());

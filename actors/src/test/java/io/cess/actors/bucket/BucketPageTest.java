@@ -17,7 +17,7 @@ public class BucketPageTest {
     for (String k : keys) {
       objects.put(k, new ObjectEntry("f".repeat(64), 1, "s", Instant.EPOCH));
     }
-    return new Bucket.State(objects, null, "cess" + "0".repeat(40), Instant.EPOCH);
+    return new Bucket.State(objects, null, "cess" + "0".repeat(40), Instant.EPOCH, new TreeMap<>());
   }
 
   private static Bucket.ObjectPage page(Bucket.State s, String prefix, String delimiter, String after, int max) {

@@ -92,7 +92,7 @@ public class BucketTest {
     CommandResultWithReply<Command, Event, State, ObjectReplaced> r = put("cat.jpg", cat);
     assertEquals(new ObjectReplaced(null), r.reply());
     assertEquals(new ObjectStored("cat.jpg", cat), r.event());
-    assertEquals(new State(new TreeMap<>(Map.of("cat.jpg", cat)), null, null, null), r.state());
+    assertEquals(new State(new TreeMap<>(Map.of("cat.jpg", cat)), null, null, null, new TreeMap<>()), r.state());
     assertEquals(cat, get("cat.jpg"));
   }
 
@@ -176,6 +176,54 @@ public class BucketTest {
     ObjectListing negative = list("k", -3);
     assertEquals(List.of(), negative.objects());
     assertTrue(negative.truncated());
+  }
+
+  private static final String OWNER = "cess" + "1".repeat(40);
+  private static final String FRIEND = "cess" + "2".repeat(40);
+  private static final String STRANGER = "cess" + "3".repeat(40);
+
+  @Test
+  public void aClaimCreatesTheBucketOnceForItsFirstOwner() {
+    Bucket.BucketInfo first = bucket.<Bucket.BucketInfo>runCommand(r -> new Bucket.Claim(OWNER, r)).reply();
+    Bucket.BucketInfo second = bucket.<Bucket.BucketInfo>runCommand(r -> new Bucket.Claim(STRANGER, r)).reply();
+    assertEquals(OWNER, first.owner());
+    assertEquals("a claim of an existing bucket changes nothing", OWNER, second.owner());
+    assertFalse(second.allows(STRANGER, Bucket.Access.READ));
+  }
+
+  @Test
+  public void grantsAllowWhatTheyNameOnlyTheOwnerChangesThemAndTheySurviveARestart() {
+    bucket.<Bucket.BucketInfo>runCommand(r -> new Bucket.Claim(OWNER, r));
+    var refused = bucket.<akka.pattern.StatusReply<Bucket.BucketInfo>>runCommand(
+        r -> new Bucket.Grant(FRIEND, FRIEND, Bucket.Access.WRITE, r));
+    assertEquals("AccessDenied", refused.reply().getError().getMessage());
+    assertTrue(refused.hasNoEvents());
+
+    Bucket.BucketInfo info = bucket.<akka.pattern.StatusReply<Bucket.BucketInfo>>runCommand(
+        r -> new Bucket.Grant(OWNER, FRIEND, Bucket.Access.READ, r)).reply().getValue();
+    assertTrue(info.allows(FRIEND, Bucket.Access.READ));
+    assertFalse(info.allows(FRIEND, Bucket.Access.WRITE));
+    assertFalse(info.allows(STRANGER, Bucket.Access.READ));
+    assertFalse(info.allows(null, Bucket.Access.READ));
+    assertTrue(info.allows(OWNER, Bucket.Access.OWNER));
+
+    bucket.restart();
+    info = bucket.<Bucket.BucketInfo>runCommand(Bucket.GetInfo::new).reply();
+    assertEquals(Map.of(FRIEND, Bucket.Access.READ), info.grants());
+
+    info = bucket.<akka.pattern.StatusReply<Bucket.BucketInfo>>runCommand(r -> new Bucket.Revoke(OWNER, FRIEND, r)).reply().getValue();
+    assertFalse(info.allows(FRIEND, Bucket.Access.READ));
+  }
+
+  @Test
+  public void aBucketOfAnonymousUploadsIsOpenToAllButGrantsNothing() {
+    put("cat.jpg", entry("cat"));
+    Bucket.BucketInfo info = bucket.<Bucket.BucketInfo>runCommand(Bucket.GetInfo::new).reply();
+    assertTrue(info.allows(null, Bucket.Access.WRITE));
+    assertTrue(info.allows(STRANGER, Bucket.Access.READ));
+    var refused = bucket.<akka.pattern.StatusReply<Bucket.BucketInfo>>runCommand(
+        r -> new Bucket.Grant(null, FRIEND, Bucket.Access.READ, r));
+    assertEquals("AccessDenied", refused.reply().getError().getMessage());
   }
 
   @Test

@@ -114,6 +114,22 @@ public final class RequestSignature {
   }
 
   /**
+   * The three headers that sign a request now ({@code Authorization}, {@code x-cess-date},
+   * {@code x-cess-content-sha256}), in that order: what a client adds to its request. The date
+   * keeps the clock's fraction of a second, so that two identical requests in one second have
+   * different signatures (the gateway refuses a signature it has seen as a replay).
+   */
+  public static java.util.Map<String, String> headers(
+      AccountKeys keys, String method, String target, String contentSha256, Instant now) {
+    String date = now.toString();
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("Authorization", authorization(keys, method, target, date, contentSha256));
+    h.put(DATE_HEADER, date);
+    h.put(CONTENT_SHA256_HEADER, contentSha256);
+    return h;
+  }
+
+  /**
    * Parses an {@code Authorization} header strictly: exactly {@code CESS-ED25519 Account=<id>,
    * Signature=<base64>} with single spaces, a valid account id and a canonical base64 signature of
    * 64 bytes.

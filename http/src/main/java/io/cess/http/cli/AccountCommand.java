@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 
@@ -38,23 +37,12 @@ public final class AccountCommand {
     String url = args.get("url", "http://127.0.0.1:8081");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     if (argv.get(0).equals("create")) {
-      AccountKeys keys;
-      if (Files.exists(file)) {
-        keys = AccountKeys.load(file);
-        System.out.println("using the existing key file " + file);
-      } else {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        keys = AccountKeys.generate();
-        keys.save(file);
-        System.out.println("created " + file + " (keep it: it is the account)");
-      }
-      byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
-      HttpResponse<String> r = http.send(
-          sign(HttpRequest.newBuilder(URI.create(url + "/v1/accounts")), keys, "POST", URI.create(url + "/v1/accounts"), Sha256.hex(body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      System.out.println(r.body());
-      return r.statusCode() == 201 ? 0 : 1;
+      boolean existed = Files.exists(file);
+      AccountKeys keys = ensureRegistered(file, url);
+      System.out.println((existed ? "registered the existing key file " : "created " + "and registered ") + file
+          + (existed ? "" : " (keep it: it is the account)"));
+      System.out.println("account " + keys.accountId());
+      return 0;
     }
     AccountKeys keys = AccountKeys.load(file);
     URI uri = URI.create(url + "/v1/accounts/" + keys.accountId());
@@ -65,6 +53,31 @@ public final class AccountCommand {
     return r.statusCode() == 200 ? 0 : 1;
   }
 
+  /**
+   * The account in {@code file} (created there first when missing), registered with the gateway
+   * at {@code url}: registering the same key again is accepted, so this is safe on every start.
+   */
+  static AccountKeys ensureRegistered(Path file, String url) throws IOException, InterruptedException {
+    AccountKeys keys;
+    if (Files.exists(file)) {
+      keys = AccountKeys.load(file);
+    } else {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      keys = AccountKeys.generate();
+      keys.save(file);
+    }
+    byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    URI uri = URI.create(url + "/v1/accounts");
+    HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+        sign(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)), keys, "POST", uri, Sha256.hex(body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IOException("the gateway refused to register account " + keys.accountId() + ": " + r.statusCode() + " " + r.body());
+    }
+    return keys;
+  }
+
   static Path defaultKeyFile() {
     return Path.of(System.getProperty("user.home"), ".cess", "account.key");
   }
@@ -72,9 +85,7 @@ public final class AccountCommand {
   /** Adds the CESS-ED25519 signature headers for {@code method uri} with the body's hash. */
   static HttpRequest.Builder sign(HttpRequest.Builder b, AccountKeys keys, String method, URI uri, String contentSha256) {
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    return b.header("Authorization", RequestSignature.authorization(keys, method, target, date, contentSha256))
-        .header(RequestSignature.DATE_HEADER, date)
-        .header(RequestSignature.CONTENT_SHA256_HEADER, contentSha256);
+    RequestSignature.headers(keys, method, target, contentSha256, Instant.now()).forEach(b::header);
+    return b;
   }
 }

@@ -19,7 +19,7 @@ public final class StatusCommand {
   private StatusCommand() {}
 
   public static int run(List<String> argv) {
-    CliArgs args = new CliArgs(argv, Set.of("url", "home"));
+    CliArgs args = new CliArgs(argv, Set.of("url", "home", "account"));
     List<String> urls = new ArrayList<>();
     if (args.get("url") != null) {
       urls.add(args.get("url"));
@@ -33,8 +33,9 @@ public final class StatusCommand {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     for (String url : urls) {
       try {
-        JsonNode cluster = get(client, url + "/v1/cluster");
-        JsonNode miners = get(client, url + "/v1/miners");
+        CliSigner signer = CliSigner.from(args.get("account"));
+        JsonNode cluster = get(client, signer, url + "/v1/cluster");
+        JsonNode miners = get(client, signer, url + "/v1/miners");
         print(url, cluster, miners);
         return 0;
       } catch (IOException e) {
@@ -44,10 +45,10 @@ public final class StatusCommand {
     return 1;
   }
 
-  private static JsonNode get(HttpClient client, String url) throws IOException {
+  static JsonNode get(HttpClient client, CliSigner signer, String url) throws IOException {
     try {
       HttpResponse<String> r = client.send(
-          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET().build(),
+          signer.request("GET", URI.create(url), Duration.ofSeconds(15)),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IOException("HTTP " + r.statusCode() + ": " + r.body());

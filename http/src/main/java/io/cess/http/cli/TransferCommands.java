@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * {@code cess put} and {@code cess get}: upload a file to / download an object from a gateway's
- * native API, streamed; with {@code --encrypt}/{@code --decrypt} the bytes are encrypted on this
+ * native API, streamed and signed by the account ({@link CliSigner}); with {@code --encrypt}/{@code --decrypt} the bytes are encrypted on this
  * machine under the client key ({@code --key-file}, default {@code ~/.cess/client.key}), so the
  * gateway never sees the plaintext or the key.
  */
@@ -47,12 +47,12 @@ public final class TransferCommands {
         }),
         length);
     HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofHours(2));
-    if (args.get("account") != null) {
+    CliSigner signer = CliSigner.from(args.get("account"));
+    if (signer.keys() != null) {
       // signed: the data key is wrapped to this account; a plain body is hashed first so the
       // gateway can refuse a body that is not the one signed (an encrypted one streams unsigned)
-      io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.load(Path.of(args.get("account", "")));
       String sha = encrypt ? io.cess.core.account.RequestSignature.UNSIGNED_PAYLOAD : sha256(file);
-      AccountCommand.sign(request, keys, "PUT", url, sha);
+      signer.sign(request, "PUT", url, sha);
     }
     HttpResponse<String> r = HttpClient.newHttpClient().send(request.PUT(body).build(), HttpResponse.BodyHandlers.ofString());
     System.out.println(r.body());
@@ -77,7 +77,7 @@ public final class TransferCommands {
     URI url = objectUrl(required(args, "url"));
     boolean decrypt = Boolean.parseBoolean(args.get("decrypt", "false"));
     HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(url).timeout(Duration.ofHours(2)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        CliSigner.from(args.get("account")).request("GET", url, Duration.ofHours(2)), HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       try (InputStream err = r.body()) {
         System.out.println(new String(err.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ public final class UpCommand {
 
   private UpCommand() {}
 
-  public static int run(List<String> argv) {
+  public static int run(List<String> argv) throws IOException, InterruptedException {
     CliArgs args = new CliArgs(argv, Set.of("nodes", "miners", "capacity", "home"));
     int count = args.getInt("nodes", 3);
     if (count < 1 || count > 20) {
@@ -65,13 +65,16 @@ public final class UpCommand {
       return 1;
     }
     int miners = count * Integer.parseInt(args.get("miners", "2"));
-    if (!awaitMiners(urls.values().iterator().next(), miners)) {
+    String first = urls.values().iterator().next();
+    CliSigner signer = new CliSigner(AccountCommand.ensureRegistered(AccountCommand.defaultKeyFile(), first));
+    if (!awaitMiners(first, signer, miners)) {
       return 1;
     }
     System.out.println();
     System.out.println("CESS is up: " + count + " nodes.");
     urls.forEach((name, url) -> System.out.println("  " + name + "  " + url + "   (API " + url + "/v1, health " + url + "/health/ready)"));
-    System.out.println("Try:  curl -T somefile " + urls.values().iterator().next() + "/v1/buckets/demo/objects/somefile");
+    System.out.println("Account " + signer.keys().accountId() + " (" + AccountCommand.defaultKeyFile() + ") signs the commands below.");
+    System.out.println("Try:  ./cess put --file somefile --url " + first + "/v1/buckets/demo/objects/somefile");
     System.out.println("      ./cess status        ./cess down");
     return 0;
   }
@@ -175,14 +178,14 @@ public final class UpCommand {
   }
 
   /** Placement needs every miner: wait until the first gateway sees them all. */
-  static boolean awaitMiners(String url, int expected) {
+  static boolean awaitMiners(String url, CliSigner signer, int expected) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     int seen = -1;
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r = client.send(
-            HttpRequest.newBuilder(URI.create(url + "/v1/miners")).timeout(Duration.ofSeconds(5)).GET().build(),
+            signer.request("GET", URI.create(url + "/v1/miners"), Duration.ofSeconds(5)),
             HttpResponse.BodyHandlers.ofString());
         seen = r.statusCode() == 200 ? io.cess.http.routes.Json.MAPPER.readTree(r.body()).size() : -1;
         if (seen == expected) {

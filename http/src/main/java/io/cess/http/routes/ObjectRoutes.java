@@ -14,7 +14,6 @@ import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.core.naming.ObjectNames;
-import io.cess.core.policy.StoragePolicy;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -36,58 +35,36 @@ public final class ObjectRoutes {
     this.objects = objects;
   }
 
-  /** The bucket and object routes for a request from {@code caller} (empty: anonymous). */
+  /** The object routes for a request from {@code caller} (empty: anonymous). */
   public Route route(Optional<RequestAuthenticator.Caller> caller) {
-    return concat(
-        path(
-            PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()),
-            bucket -> validBucket(bucket, () -> bucketRoute(bucket))),
-        pathPrefix(
+    String account = caller.map(RequestAuthenticator.Caller::accountId).orElse(null);
+    return pathPrefix(
         PathMatchers.segment("v1").slash("buckets").slash(PathMatchers.segment()).slash("objects"),
         bucket ->
             concat(
-                pathEnd(() -> get(() -> validBucket(bucket, () -> list(bucket)))),
+                pathEnd(() -> get(() -> BucketRoutes.validBucket(bucket, () -> access(bucket, account, Bucket.Access.READ, () -> list(bucket))))),
                 pathPrefix(
                     PathMatchers.remaining(),
                     normalizedKey ->
                         optionalHeaderValueByName(
                             "Raw-Request-URI",
-                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), (b, k) -> objectRoute(b, k, caller)))))));
+                            raw -> withKey(bucket, rawKey(bucket, raw.orElse(null)), (b, k) -> objectRoute(b, k, caller, account))))));
   }
 
-  public record BucketView(String bucket, String policy) {}
-
-  /** {@code GET /v1/buckets/{b}}: its policy; {@code PUT /v1/buckets/{b}?policy=ec:4+2}: set it. */
-  private Route bucketRoute(String bucket) {
+  private Route objectRoute(String bucket, String key, Optional<RequestAuthenticator.Caller> caller, String account) {
     return concat(
-        get(() -> onSuccess(objects.policyOf(bucket), p -> completeOK(new BucketView(bucket, p.toString()), Json.marshaller()))),
-        put(
-            () ->
-                parameterOptional(
-                    "policy",
-                    text -> {
-                      StoragePolicy policy;
-                      try {
-                        policy = text.map(StoragePolicy::parse).orElse(objects.settings().defaultPolicy());
-                      } catch (IllegalArgumentException e) {
-                        return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
-                      }
-                      return onSuccess(
-                          objects.setPolicy(bucket, policy),
-                          p -> completeOK(new BucketView(bucket, p.toString()), Json.marshaller()));
-                    })));
-  }
-
-  private Route objectRoute(String bucket, String key, Optional<RequestAuthenticator.Caller> caller) {
-    return concat(
-        put(() -> upload(bucket, key, caller)),
-        get(() -> download(bucket, key, true)),
-        head(() -> download(bucket, key, false)),
+        put(() -> access(bucket, account, Bucket.Access.WRITE, () -> upload(bucket, key, caller))),
+        get(() -> access(bucket, account, Bucket.Access.READ, () -> download(bucket, key, true))),
+        head(() -> access(bucket, account, Bucket.Access.READ, () -> download(bucket, key, false))),
         delete(
-            () ->
+            () -> access(bucket, account, Bucket.Access.WRITE, () ->
                 onSuccess(
                     objects.delete(bucket, key),
-                    existed -> existed ? complete(StatusCodes.NO_CONTENT) : noSuchKey(bucket, key))));
+                    existed -> existed ? complete(StatusCodes.NO_CONTENT) : noSuchKey(bucket, key)))));
+  }
+
+  private Route access(String bucket, String account, Bucket.Access needed, java.util.function.Supplier<Route> inner) {
+    return BucketRoutes.withAccess(objects, bucket, account, needed, info -> inner.get());
   }
 
   /**
@@ -215,13 +192,8 @@ public final class ObjectRoutes {
     return path.startsWith(prefix) ? path.substring(prefix.length()) : null;
   }
 
-  private static Route validBucket(String bucket, java.util.function.Supplier<Route> inner) {
-    Optional<String> problem = ObjectNames.bucketProblem(bucket);
-    return problem.map(p -> ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidBucketName", p)).orElseGet(inner);
-  }
-
   private static Route withKey(String bucket, String encodedKey, BiFunction<String, String, Route> inner) {
-    return validBucket(
+    return BucketRoutes.validBucket(
         bucket,
         () -> {
           if (encodedKey == null) {

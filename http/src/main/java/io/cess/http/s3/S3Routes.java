@@ -120,11 +120,11 @@ public final class S3Routes {
     if (parts.length == 1 || parts[1].isEmpty()) {
       return switch (method) {
         case "PUT" -> createBucket(bucket, account, path);
-        case "HEAD" -> withBucket(bucket, account, path, info -> complete(StatusCodes.OK));
+        case "HEAD" -> withBucket(bucket, account, Bucket.Access.READ, path, info -> complete(StatusCodes.OK));
         case "DELETE" -> deleteBucket(bucket, account, path);
-        case "GET" -> withBucket(bucket, account, path, info -> list(bucket, s3, path));
+        case "GET" -> withBucket(bucket, account, Bucket.Access.READ, path, info -> list(bucket, s3, path));
         case "POST" -> s3.hasQueryParameter("delete")
-            ? withBucket(bucket, account, path, info -> deleteObjects(request, bucket, path))
+            ? withBucket(bucket, account, Bucket.Access.WRITE, path, info -> deleteObjects(request, bucket, path))
             : complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
         default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
       };
@@ -134,9 +134,10 @@ public final class S3Routes {
       return complete(error(400, "InvalidArgument", "The specified key is not valid.", path));
     }
     if (s3.hasQueryParameter("uploads") || s3.hasQueryParameter("uploadId")) {
-      return withBucket(bucket, account, path, info -> multipart.route(request, s3, verified, account, bucket, key, path));
+      return withBucket(bucket, account, Bucket.Access.WRITE, path, info -> multipart.route(request, s3, verified, account, bucket, key, path));
     }
-    return withBucket(bucket, account, path, info -> switch (method) {
+    Bucket.Access needed = method.equals("GET") || method.equals("HEAD") ? Bucket.Access.READ : Bucket.Access.WRITE;
+    return withBucket(bucket, account, needed, path, info -> switch (method) {
       case "PUT" -> put(request, s3, verified, account, bucket, key, path);
       case "GET" -> get(request, bucket, key, path, true);
       case "HEAD" -> get(request, bucket, key, path, false);
@@ -145,13 +146,13 @@ public final class S3Routes {
     });
   }
 
-  /** Runs {@code inner} when the bucket exists and {@code account} owns it (or it has no owner). */
-  private Route withBucket(String bucket, String account, String path, java.util.function.Function<Bucket.BucketInfo, Route> inner) {
+  /** Runs {@code inner} when the bucket exists and {@code account} may do what {@code needed} takes. */
+  Route withBucket(String bucket, String account, Bucket.Access needed, String path, java.util.function.Function<Bucket.BucketInfo, Route> inner) {
     return onSuccess(objects.bucketInfo(bucket), info -> {
       if (!info.exists()) {
         return complete(error(404, "NoSuchBucket", "The specified bucket does not exist", path));
       }
-      if (info.owner() != null && !info.owner().equals(account)) {
+      if (!info.allows(account, needed)) {
         return complete(error(403, "AccessDenied", "Access Denied", path));
       }
       return inner.apply(info);
@@ -419,7 +420,7 @@ public final class S3Routes {
     String srcBucket = source.substring(0, slash);
     String srcKey = source.substring(slash + 1);
     boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
-    return withBucket(srcBucket, account, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> {
+    return withBucket(srcBucket, account, Bucket.Access.READ, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> {
       if (found.isEmpty()) {
         return complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source));
       }

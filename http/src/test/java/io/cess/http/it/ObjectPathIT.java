@@ -223,6 +223,10 @@ public class ObjectPathIT {
     assertEquals(keys.accountId(), json(created.body()).path("accountId").asText());
 
     byte[] content = randomBytes(MIB + 3);
+    // the bucket is the test account's: it lets this account write
+    assertEquals(200, send(1, "PUT", "/v1/buckets/" + BUCKET, HttpRequest.BodyPublishers.noBody()).statusCode());
+    assertEquals(200, send(1, "PUT", "/v1/buckets/" + BUCKET + "/grants/" + keys.accountId() + "?access=write",
+        HttpRequest.BodyPublishers.noBody()).statusCode());
     String target = "/v1/buckets/" + BUCKET + "/objects/signed";
     HttpResponse<byte[]> put = signed(2, keys, "PUT", target, content);
     assertEquals(new String(put.body(), StandardCharsets.UTF_8), 201, put.statusCode());
@@ -262,6 +266,52 @@ public class ObjectPathIT {
   }
 
   @Test
+  public void aBucketIsVisibleOnlyToItsOwnerAndTheAccountsItGrants() throws Exception {
+    String bucket = BUCKET + "-private";
+    String objects = "/v1/buckets/" + bucket + "/objects";
+    byte[] secret = randomBytes(5000);
+    assertEquals(201, send(1, "PUT", objects + "/secret", HttpRequest.BodyPublishers.ofByteArray(secret)).statusCode());
+    io.cess.core.account.AccountKeys stranger = io.cess.core.account.AccountKeys.generate();
+    byte[] registration = ("{\"signingKey\":\"" + stranger.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, signed(1, stranger, "POST", "/v1/accounts", registration).statusCode());
+
+    // unsigned: 401; another account: 403 for every read and write, and nothing changes
+    HttpResponse<byte[]> anonymous = http.send(HttpRequest.newBuilder(URI.create(cluster.url(2) + objects + "/secret")).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(401, anonymous.statusCode());
+    assertEquals("MissingAuthentication", json(anonymous.body()).path("code").asText());
+    for (String[] attempt : new String[][] {
+        {"GET", objects + "/secret"}, {"GET", objects}, {"DELETE", objects + "/secret"}, {"PUT", objects + "/planted"},
+        {"GET", "/v1/buckets/" + bucket}, {"PUT", "/v1/buckets/" + bucket + "?policy=replicas:1"},
+        {"PUT", "/v1/buckets/" + bucket + "/grants/" + stranger.accountId() + "?access=write"}}) {
+      HttpResponse<byte[]> r = signed(2, stranger, attempt[0], attempt[1], attempt[0].equals("PUT") ? randomBytes(10) : new byte[0]);
+      assertEquals(attempt[0] + " " + attempt[1] + ": " + new String(r.body(), StandardCharsets.UTF_8), 403, r.statusCode());
+      assertEquals("AccessDenied", json(r.body()).path("code").asText());
+    }
+    assertEquals(404, send(3, "GET", objects + "/planted", HttpRequest.BodyPublishers.noBody()).statusCode());
+    assertTrue(Arrays.equals(secret, send(3, "GET", objects + "/secret", HttpRequest.BodyPublishers.noBody()).body()));
+    JsonNode view = json(send(1, "GET", "/v1/buckets/" + bucket, HttpRequest.BodyPublishers.noBody()).body());
+    assertEquals(cluster.account().accountId(), view.path("owner").asText());
+    assertTrue("no grants yet: " + view, view.path("grants").isEmpty());
+
+    // a read grant lets the account read, not write; revoked, it is gone
+    String grant = "/v1/buckets/" + bucket + "/grants/" + stranger.accountId();
+    assertEquals(200, send(1, "PUT", grant + "?access=read", HttpRequest.BodyPublishers.noBody()).statusCode());
+    HttpResponse<byte[]> read = signed(2, stranger, "GET", objects + "/secret", new byte[0]);
+    assertEquals(200, read.statusCode());
+    assertTrue(Arrays.equals(secret, read.body()));
+    assertEquals(403, signed(2, stranger, "PUT", objects + "/planted", randomBytes(10)).statusCode());
+    assertEquals(200, send(1, "DELETE", grant, HttpRequest.BodyPublishers.noBody()).statusCode());
+    assertEquals(403, signed(3, stranger, "GET", objects + "/secret", new byte[0]).statusCode());
+
+    // each account lists its own buckets
+    JsonNode mine = json(send(2, "GET", "/v1/buckets", HttpRequest.BodyPublishers.noBody()).body());
+    assertTrue(mine.toString(), mine.findValuesAsText("bucket").contains(bucket));
+    JsonNode theirs = json(signed(2, stranger, "GET", "/v1/buckets", new byte[0]).body());
+    assertTrue(theirs.toString(), theirs.isEmpty());
+  }
+
+  @Test
   public void anAccountMintsListsAndRevokesItsOwnAccessKeys() throws Exception {
     io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.generate();
     byte[] registration = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -288,7 +338,8 @@ public class ObjectPathIT {
     assertTrue(list.get(0).path("revokedAt").isNull());
 
     // only the account itself manages its keys
-    HttpResponse<byte[]> unsigned = send(1, "POST", keysPath, HttpRequest.BodyPublishers.noBody());
+    HttpResponse<byte[]> unsigned = http.send(HttpRequest.newBuilder(URI.create(cluster.url(1) + keysPath))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(401, unsigned.statusCode());
     assertEquals("MissingAuthentication", json(unsigned.body()).path("code").asText());
     io.cess.core.account.AccountKeys other = io.cess.core.account.AccountKeys.generate();
@@ -315,13 +366,8 @@ public class ObjectPathIT {
   }
 
   private static HttpRequest signedRequest(int node, io.cess.core.account.AccountKeys keys, String method, String target, byte[] body) {
-    String date = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    String sha = Sha256.hex(body);
-    return HttpRequest.newBuilder(URI.create(cluster.url(node) + target))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", io.cess.core.account.RequestSignature.authorization(keys, method, target, date, sha))
-        .header("x-cess-date", date)
-        .header("x-cess-content-sha256", sha)
+    return TestCluster.signed(HttpRequest.newBuilder(URI.create(cluster.url(node) + target)).timeout(Duration.ofSeconds(60)),
+            keys, method, target, Sha256.hex(body))
         .method(method, body.length == 0 && method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
   }
@@ -364,8 +410,10 @@ public class ObjectPathIT {
     Files.write(in, content);
     String url = cluster.url(1) + "/v1/buckets/" + BUCKET + "/objects/client-side.bin";
     String keyFile = dir.resolve("client.key").toString();
+    String account = dir.resolve("account.key").toString();
+    cluster.account().save(Path.of(account));
     assertEquals(0, io.cess.http.cli.TransferCommands.put(
-        List.of("--file", in.toString(), "--url", url, "--encrypt", "true", "--key-file", keyFile)));
+        List.of("--file", in.toString(), "--url", url, "--encrypt", "true", "--key-file", keyFile, "--account", account)));
 
     byte[] stored = get(2, "client-side.bin").body();
     assertTrue("the gateway stored ciphertext", stored.length > content.length);
@@ -380,16 +428,15 @@ public class ObjectPathIT {
     Path out = dir.resolve("out.bin");
     assertEquals(0, io.cess.http.cli.TransferCommands.get(
         List.of("--file", out.toString(), "--url", cluster.url(3) + "/v1/buckets/" + BUCKET + "/objects/client-side.bin",
-            "--decrypt", "true", "--key-file", keyFile)));
+            "--decrypt", "true", "--key-file", keyFile, "--account", account)));
     assertTrue(Arrays.equals(content, Files.readAllBytes(out)));
   }
 
   @Test
   public void healthEventsStreamAsServerSentEvents() throws Exception {
     JsonNode stored = put(1, "watched", randomBytes(1000));
-    HttpRequest req = HttpRequest.newBuilder(
-            URI.create(cluster.url(2) + "/v1/files/" + stored.path("fileId").asText() + "/health/events?max-events=2"))
-        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+    HttpRequest req = cluster.request(2, "GET", "/v1/files/" + stored.path("fileId").asText() + "/health/events?max-events=2")
+        .header("Accept", "text/event-stream").build();
     HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -561,8 +608,7 @@ public class ObjectPathIT {
   }
 
   private static HttpResponse<byte[]> ranged(int node, String key, String range) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + BUCKET + "/objects/" + key))
-        .header("Range", range).timeout(Duration.ofSeconds(60)).build();
+    HttpRequest req = cluster.request(node, "GET", "/v1/buckets/" + BUCKET + "/objects/" + key).header("Range", range).build();
     return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -594,11 +640,7 @@ public class ObjectPathIT {
   static HttpResponse<byte[]> send(int node, String method, String target, HttpRequest.BodyPublisher body)
       throws IOException, InterruptedException {
     String path = target.startsWith("/") ? target : "/v1/buckets/" + BUCKET + "/objects/" + target;
-    HttpRequest req = HttpRequest.newBuilder(URI.create(cluster.url(node) + path))
-        .timeout(Duration.ofSeconds(60))
-        .method(method, body)
-        .build();
-    return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(cluster.request(node, method, path).method(method, body).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   static JsonNode json(byte[] body) throws IOException {

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.cess.core.Sha256;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,7 +51,7 @@ public class RecoveryIT {
     byte[] content = new byte[3 * 1024 * 1024 + 5];
     new Random(bucket.hashCode()).nextBytes(content); // differs per run: the journal outlives runs
     HttpResponse<String> put = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/buckets/" + bucket + "/objects/kept"))
+        cluster.request(1, "PUT", "/v1/buckets/" + bucket + "/objects/kept")
             .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(put.body(), 201, put.statusCode());
@@ -60,14 +59,14 @@ public class RecoveryIT {
     byte[] doomed = new byte[2 * 1024 * 1024];
     new Random(bucket.hashCode() + 1).nextBytes(doomed);
     HttpResponse<String> doomedPut = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/buckets/" + bucket + "/objects/doomed"))
+        cluster.request(1, "PUT", "/v1/buckets/" + bucket + "/objects/doomed")
             .PUT(HttpRequest.BodyPublishers.ofByteArray(doomed)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(201, doomedPut.statusCode());
     String doomedId = io.cess.http.routes.Json.MAPPER.readTree(doomedPut.body()).path("fileId").asText();
     java.util.List<String> doomedShards = new java.util.ArrayList<>();
     io.cess.http.routes.Json.MAPPER.readTree(http.send(
-            HttpRequest.newBuilder(URI.create(cluster.url(1) + "/v1/files/" + doomedId)).build(),
+            cluster.request(1, "GET", "/v1/files/" + doomedId).build(),
             HttpResponse.BodyHandlers.ofString()).body())
         .path("segments").forEach(seg -> seg.path("shards").forEach(x -> doomedShards.add(x.path("merkleRoot").asText())));
 
@@ -75,7 +74,7 @@ public class RecoveryIT {
     assertDownloads(1, content);
     // deleted while node3 is away: its shards there cannot be removed now; the removal stays pending
     assertEquals(204, http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(2) + "/v1/buckets/" + bucket + "/objects/doomed")).DELETE().build(),
+        cluster.request(2, "DELETE", "/v1/buckets/" + bucket + "/objects/doomed").DELETE().build(),
         HttpResponse.BodyHandlers.discarding()).statusCode());
     assertTrue("node3 still holds shards of the deleted file", shardFilesOn(3, doomedShards) > 0);
     cluster.start(3);
@@ -102,8 +101,7 @@ public class RecoveryIT {
 
   private void assertDownloads(int node, byte[] content) throws Exception {
     HttpResponse<byte[]> got = http.send(
-        HttpRequest.newBuilder(URI.create(cluster.url(node) + "/v1/buckets/" + bucket + "/objects/kept"))
-            .timeout(Duration.ofSeconds(60)).build(),
+        cluster.request(node, "GET", "/v1/buckets/" + bucket + "/objects/kept").build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, got.statusCode());
     assertTrue("node" + node + " served different bytes (sha " + Sha256.hex(got.body()) + ")",

@@ -7,7 +7,6 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cess.core.Sha256;
 import io.cess.core.account.AccountKeys;
-import io.cess.core.account.RequestSignature;
 import io.cess.core.s3.QueryParameter;
 import io.cess.core.s3.S3Request;
 import io.cess.core.s3.SigV4Signer;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -91,11 +89,7 @@ public class S3ApiIT {
   }
 
   private static HttpResponse<byte[]> nativeSigned(AccountKeys keys, String method, String target, byte[] body) throws Exception {
-    String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    String sha = Sha256.hex(body);
-    return http.send(HttpRequest.newBuilder(URI.create(cluster.url(1) + target))
-        .header("Authorization", RequestSignature.authorization(keys, method, target, date, sha))
-        .header("x-cess-date", date).header("x-cess-content-sha256", sha)
+    return http.send(TestCluster.signed(HttpRequest.newBuilder(URI.create(cluster.url(1) + target)), keys, method, target, Sha256.hex(body))
         .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 

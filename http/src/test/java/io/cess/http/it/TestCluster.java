@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigFactory;
 import io.cess.actors.Guardian;
 import io.cess.actors.NodeSettings;
 import io.cess.actors.gateway.GatewaySettings;
+import io.cess.core.account.AccountKeys;
+import io.cess.core.account.RequestSignature;
 import io.cess.http.HttpServer;
 import io.cess.http.cli.CliArgs;
 import io.cess.http.cli.LocalHome;
@@ -88,8 +90,54 @@ public final class TestCluster implements AutoCloseable {
     awaitReady(url(index), Duration.ofSeconds(90));
   }
 
-  /** Waits until every running gateway sees {@code count} miners (placement needs them all). */
+  /** The account every request of the integration tests is signed by (gateways require it). */
+  private final AccountKeys account = AccountKeys.generate();
+
+  public AccountKeys account() {
+    return account;
+  }
+
+  /**
+   * A request to node {@code index} for {@code target} (path and query, as sent), signed by the
+   * test account with an unsigned payload; the caller sets the method and body.
+   */
+  public HttpRequest.Builder request(int index, String method, String target) {
+    return signed(HttpRequest.newBuilder(URI.create(url(index) + target)).timeout(Duration.ofSeconds(60)),
+        account, method, target, RequestSignature.UNSIGNED_PAYLOAD);
+  }
+
+  /** {@code b} with the CESS-ED25519 headers of {@code keys} over method, target and body hash. */
+  public static HttpRequest.Builder signed(HttpRequest.Builder b, AccountKeys keys, String method, String target, String contentSha256) {
+    RequestSignature.headers(keys, method, target, contentSha256, java.time.Instant.now()).forEach(b::header);
+    return b;
+  }
+
+  /** Registers the test account with the cluster (signed by its own key, as `cess account create`). */
+  private void registerAccount(int index) {
+    byte[] body = ("{\"signingKey\":\"" + account.publicKeyBase64() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      HttpResponse<String> r = http.send(
+          signed(HttpRequest.newBuilder(URI.create(url(index) + "/v1/accounts")).timeout(Duration.ofSeconds(30)),
+                  account, "POST", "/v1/accounts", io.cess.core.Sha256.hex(body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 201) {
+        throw new AssertionError("cannot register the test account: " + r.statusCode() + " " + r.body());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Registers the test account, then waits until every running gateway sees {@code count}
+   * miners (placement needs them all).
+   */
   public void awaitMiners(int count, Duration timeout) {
+    registerAccount(Integer.parseInt(systems.keySet().iterator().next().substring(4)));
     for (String name : systems.keySet()) {
       String url = url(Integer.parseInt(name.substring(4)));
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -100,7 +148,7 @@ public final class TestCluster implements AutoCloseable {
         }
         try {
           HttpResponse<String> r = http.send(
-              HttpRequest.newBuilder(URI.create(url + "/v1/miners")).timeout(Duration.ofSeconds(5)).build(),
+              request(Integer.parseInt(name.substring(4)), "GET", "/v1/miners").timeout(Duration.ofSeconds(5)).build(),
               HttpResponse.BodyHandlers.ofString());
           seen = r.statusCode() == 200 ? io.cess.http.routes.Json.MAPPER.readTree(r.body()).size() : -1;
           if (seen != count) {
