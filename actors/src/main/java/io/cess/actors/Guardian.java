@@ -28,6 +28,7 @@ import io.cess.actors.storage.ClusterMiners;
 import io.cess.actors.storage.FragmentStore;
 import io.cess.actors.storage.MinerHost;
 import io.cess.actors.transfer.TransferClient;
+import io.cess.core.node.NodeRequestAuth;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
@@ -44,7 +45,8 @@ public final class Guardian {
       FragmentStore fragments,
       ObjectGateway objects,
       AccountKeyring accounts,
-      ActorRef<ClusterMiners.Command> miners) {}
+      ActorRef<ClusterMiners.Command> miners,
+      NodeRequestAuth nodeAuth) {}
 
   private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(3);
   private static final Duration LEAVE_RECORD_TIMEOUT = Duration.ofSeconds(3);
@@ -65,6 +67,7 @@ public final class Guardian {
           Bucket.init(system);
           io.cess.actors.bucket.MultipartUpload.init(system);
 
+          NodeRequestAuth nodeAuth = new NodeRequestAuth(SecretFile.loadOrCreate(node.clusterSecretFile(), "cluster secret"));
           FragmentStore fragments = null;
           if (node.hasRole("storage")) {
             fragments = new FragmentStore(node.dataDir(), node.minerCapacities());
@@ -81,7 +84,7 @@ public final class Guardian {
           if (node.hasRole("gateway")) {
             miners = ctx.spawn(
                 ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
-            TransferClient transfer = new TransferClient(system, gateway.transferTimeout());
+            TransferClient transfer = new TransferClient(system, gateway.transferTimeout(), nodeAuth);
             ShardTransfers transfers = new ShardTransfers(system, miners, transfer, gateway, node.name());
             ShardRepair repairs = new ShardRepair(system, transfers, gateway, node.name());
             accounts = new AccountKeyring(system, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
@@ -108,7 +111,7 @@ public final class Guardian {
               "node-registration");
           recordLeaveOnShutdown(system, node.name());
 
-          startHttp.accept(system, new NodeServices(node, fragments, objects, accounts, miners));
+          startHttp.accept(system, new NodeServices(node, fragments, objects, accounts, miners, nodeAuth));
           return Behaviors.empty();
         });
   }

@@ -19,7 +19,9 @@ public record NodeSettings(
     String httpHost,
     int httpPort,
     int minerCount,
-    long capacityBytes) {
+    long capacityBytes,
+    Path clusterSecretFile,
+    java.time.Duration internalMaxSkew) {
 
   /** The Akka cluster role that carries a member's node name ("name:node1"). */
   public static final String NAME_ROLE_PREFIX = "name:";
@@ -61,7 +63,9 @@ public record NodeSettings(
         c.getString("http.host"),
         port,
         roles.contains("storage") ? miners : 0,
-        capacity);
+        capacity,
+        Path.of(c.getString("cluster-secret-file")).toAbsolutePath(),
+        c.getDuration("internal-auth-max-skew"));
   }
 
   public boolean hasRole(String role) {

@@ -43,7 +43,9 @@ public final class HttpServer {
                   services.fragments(),
                   // the largest shard: a whole encrypted segment (replicas:N)
                   SegmentCipher.ciphertextLength(gateway.segmentSizeBytes()),
-                  gateway.transferTimeout())
+                  gateway.transferTimeout(),
+                  services.nodeAuth(),
+                  services.node().internalMaxSkew())
               .route());
     }
     if (services.objects() != null) {

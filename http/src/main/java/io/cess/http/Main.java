@@ -48,6 +48,7 @@ public final class Main {
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
                   --join host:akkaPort[,host:akkaPort]  --home DIR  --config FILE
                   --master-key FILE (default HOME/master.key; the same file on every gateway)
+                  --cluster-secret FILE (default HOME/cluster.secret; the same file on every node)
                   --keyspace NAME (journal keyspace, default cess; tests use their own)
 
       Environment: CESS_HOME (default .cess), CESS_CASSANDRA_CONTACT_POINTS (external Cassandra,

@@ -9,6 +9,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.stream.Materializer;
 import akka.util.ByteString;
+import io.cess.core.node.NodeRequestAuth;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -23,11 +24,23 @@ public final class TransferClient {
   private final Http http;
   private final Materializer materializer;
   private final Duration timeout;
+  private final NodeRequestAuth auth;
 
-  public TransferClient(ActorSystem<?> system, Duration timeout) {
+  public TransferClient(ActorSystem<?> system, Duration timeout, NodeRequestAuth auth) {
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.timeout = timeout;
+    this.auth = auth;
+  }
+
+  /** The request with the headers that prove it comes from a node of this cluster. */
+  private HttpRequest authenticated(HttpRequest request) {
+    String target = request.getUri().getPathString() + request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
+    HttpRequest out = request;
+    for (var h : auth.headers(request.method().value(), target, java.time.Instant.now()).entrySet()) {
+      out = out.addHeader(akka.http.javadsl.model.headers.RawHeader.create(h.getKey(), h.getValue()));
+    }
+    return out;
   }
 
   /**
@@ -35,7 +48,7 @@ public final class TransferClient {
    * holder that accepts the connection and then hangs must not stall a read or a repair scan).
    */
   private CompletionStage<HttpResponse> send(HttpRequest request) {
-    return http.singleRequest(request)
+    return http.singleRequest(authenticated(request))
         .toCompletableFuture()
         .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .exceptionally(e -> {

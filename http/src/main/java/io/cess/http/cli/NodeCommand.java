@@ -26,7 +26,7 @@ import java.util.Set;
 public final class NodeCommand {
 
   public static final Set<String> OPTIONS =
-      Set.of("name", "roles", "region", "host", "http-port", "akka-port", "data-dir", "miners", "capacity", "join", "home", "config", "master-key", "keyspace");
+      Set.of("name", "roles", "region", "host", "http-port", "akka-port", "data-dir", "miners", "capacity", "join", "home", "config", "master-key", "cluster-secret", "keyspace");
 
   private NodeCommand() {}
 
@@ -78,6 +78,7 @@ public final class NodeCommand {
     o.put("cess.node.http.port", args.getInt("http-port", 8080));
     o.put("cess.node.miners", args.getInt("miners", 2));
     o.put("cess.gateway.master-key-file", args.get("master-key", home.root().resolve("master.key").toString()));
+    o.put("cess.node.cluster-secret-file", args.get("cluster-secret", home.root().resolve("cluster.secret").toString()));
     o.put("cess.node.capacity", Long.toString(DataSize.parseBytes(args.get("capacity", "8GiB"))));
     o.put("akka.remote.artery.canonical.hostname", host);
     o.put("akka.remote.artery.canonical.port", akkaPort);

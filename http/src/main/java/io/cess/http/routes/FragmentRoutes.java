@@ -13,6 +13,7 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.FileIO;
 import akka.stream.javadsl.StreamConverters;
 import io.cess.actors.storage.FragmentStore;
+import io.cess.core.node.NodeRequestAuth;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.concurrent.Executor;
  * The internal transfer endpoint of a storage node, {@code /internal/v1/fragments/{miner}/{root}}:
  * PUT stores a shard (hash-checked, fsynced, 201), GET streams it, DELETE removes it; {@code GET
  * /internal/v1/fragments/{miner}?older-than=} lists a miner's older fragments. Bodies are
- * streamed into the store on the blocking dispatcher, never buffered whole.
+ * streamed into the store on the blocking dispatcher, never buffered whole. Every request must
+ * come from a node of the cluster ({@link NodeRequestAuth}).
  */
 public final class FragmentRoutes {
 
@@ -33,7 +35,13 @@ public final class FragmentRoutes {
   private final Executor blocking;
   private final Materializer materializer;
 
-  public FragmentRoutes(ActorSystem<?> system, FragmentStore store, long maxFragmentBytes, Duration readTimeout) {
+  private final NodeRequestAuth auth;
+  private final Duration maxSkew;
+
+  public FragmentRoutes(
+      ActorSystem<?> system, FragmentStore store, long maxFragmentBytes, Duration readTimeout, NodeRequestAuth auth, Duration maxSkew) {
+    this.auth = auth;
+    this.maxSkew = maxSkew;
     this.store = store;
     this.maxFragmentBytes = maxFragmentBytes;
     this.readTimeout = readTimeout;
@@ -42,7 +50,22 @@ public final class FragmentRoutes {
   }
 
   public Route route() {
-    return concat(listing(), fragment());
+    return pathPrefixTest(PathMatchers.segment("internal").slash("v1").slash("fragments"), () -> fromClusterNode(() -> concat(listing(), fragment())));
+  }
+
+  /** Only nodes holding the cluster secret get past: 401 {@code NodeAuthenticationFailed}. */
+  private Route fromClusterNode(java.util.function.Supplier<Route> inner) {
+    return extractRequest(request -> {
+      try {
+        auth.verify(request.method().value(), io.cess.http.auth.RequestAuthenticator.rawTarget(request),
+            request.getHeader(NodeRequestAuth.DATE_HEADER).map(h -> h.value()).orElse(null),
+            request.getHeader(NodeRequestAuth.MAC_HEADER).map(h -> h.value()).orElse(null),
+            java.time.Instant.now(), maxSkew);
+      } catch (IllegalArgumentException e) {
+        return ApiErrors.complete(StatusCodes.UNAUTHORIZED, "NodeAuthenticationFailed", e.getMessage());
+      }
+      return inner.get();
+    });
   }
 
   /**

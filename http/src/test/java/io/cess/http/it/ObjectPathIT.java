@@ -385,8 +385,14 @@ public class ObjectPathIT {
     // a shard no manifest names, as a crash in the middle of an upload leaves it
     byte[] junk = randomBytes(3 * 4096 + 1);
     String root = io.cess.core.codec.SegmentCodec.merkleRoot(junk);
-    HttpResponse<byte[]> written =
-        send(1, "PUT", "/internal/v1/fragments/node1-m1/" + root, HttpRequest.BodyPublishers.ofByteArray(junk));
+    String fragment = "/internal/v1/fragments/node1-m1/" + root;
+    // the internal endpoint takes only requests signed with the cluster secret, not accounts
+    HttpResponse<byte[]> refused = send(1, "PUT", fragment, HttpRequest.BodyPublishers.ofByteArray(junk));
+    assertEquals(401, refused.statusCode());
+    assertEquals("NodeAuthenticationFailed", json(refused.body()).path("code").asText());
+    assertEquals(0, nodesHolding(root));
+    HttpResponse<byte[]> written = http.send(cluster.nodeRequest(1, "PUT", fragment).PUT(HttpRequest.BodyPublishers.ofByteArray(junk)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(201, written.statusCode());
     assertEquals(1, nodesHolding(root));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -106,6 +106,14 @@ public final class TestCluster implements AutoCloseable {
         account, method, target, RequestSignature.UNSIGNED_PAYLOAD);
   }
 
+  /** A request to node {@code index}'s internal endpoint, as another node of the cluster makes it. */
+  public HttpRequest.Builder nodeRequest(int index, String method, String target) {
+    byte[] secret = io.cess.actors.SecretFile.loadOrCreate(home.root().resolve("cluster.secret"), "cluster secret");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(index) + target)).timeout(Duration.ofSeconds(60));
+    new io.cess.core.node.NodeRequestAuth(secret).headers(method, target, java.time.Instant.now()).forEach(b::header);
+    return b;
+  }
+
   /** {@code b} with the CESS-ED25519 headers of {@code keys} over method, target and body hash. */
   public static HttpRequest.Builder signed(HttpRequest.Builder b, AccountKeys keys, String method, String target, String contentSha256) {
     RequestSignature.headers(keys, method, target, contentSha256, java.time.Instant.now()).forEach(b::header);
