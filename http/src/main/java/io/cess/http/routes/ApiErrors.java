@@ -62,41 +62,50 @@ public final class ApiErrors {
         .build();
   }
 
+  /** A failure as the API reports it: HTTP status, error code and message. */
+  public record ApiError(StatusCode status, String code, String message) {}
+
   static HttpResponse forFailure(Throwable failure) {
+    ApiError error = errorFor(failure);
+    return response(error.status(), error.code(), error.message());
+  }
+
+  /** The documented status and code of a failure of a future or a route (unknown ones are logged). */
+  public static ApiError errorFor(Throwable failure) {
     Throwable e = unwrap(failure);
     if (e instanceof PlacementException) {
-      return response(StatusCodes.SERVICE_UNAVAILABLE, "InsufficientMiners", e.getMessage());
+      return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "InsufficientMiners", e.getMessage());
     }
     if (e instanceof TransferException) {
-      return response(StatusCodes.SERVICE_UNAVAILABLE, "TransferFailed", e.getMessage());
+      return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "TransferFailed", e.getMessage());
     }
     if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
-      return response(StatusCodes.SERVICE_UNAVAILABLE, "Timeout", "the cluster did not answer in time: " + e.getMessage());
+      return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "Timeout", "the cluster did not answer in time: " + e.getMessage());
     }
     if (e instanceof EntityStreamSizeException size) {
-      return response(StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "request body exceeds the limit of " + size.limit() + " bytes");
+      return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "request body exceeds the limit of " + size.limit() + " bytes");
     }
     if (e instanceof FragmentException f) {
       return switch (f.reason()) {
-        case UNKNOWN_MINER -> response(StatusCodes.NOT_FOUND, "NoSuchMiner", f.getMessage());
-        case QUOTA_EXCEEDED -> response(StatusCodes.INSUFFICIENT_STORAGE, "QuotaExceeded", f.getMessage());
-        case BAD_CONTENT -> response(StatusCodes.BAD_REQUEST, "BadFragment", f.getMessage());
+        case UNKNOWN_MINER -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchMiner", f.getMessage());
+        case QUOTA_EXCEEDED -> new ApiError(StatusCodes.INSUFFICIENT_STORAGE, "QuotaExceeded", f.getMessage());
+        case BAD_CONTENT -> new ApiError(StatusCodes.BAD_REQUEST, "BadFragment", f.getMessage());
       };
     }
     if (e instanceof AccessKeyException k) {
       return switch (k.reason()) {
-        case NO_SUCH_ACCOUNT -> response(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());
-        case NO_SUCH_ACCESS_KEY -> response(StatusCodes.NOT_FOUND, "NoSuchAccessKey", k.getMessage());
+        case NO_SUCH_ACCOUNT -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());
+        case NO_SUCH_ACCESS_KEY -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchAccessKey", k.getMessage());
       };
     }
     if (e instanceof StatusReply.ErrorMessage) {
-      return response(StatusCodes.BAD_REQUEST, "Rejected", e.getMessage());
+      return new ApiError(StatusCodes.BAD_REQUEST, "Rejected", e.getMessage());
     }
     if (e instanceof IllegalArgumentException) {
-      return response(StatusCodes.BAD_REQUEST, "BadRequest", e.getMessage());
+      return new ApiError(StatusCodes.BAD_REQUEST, "BadRequest", e.getMessage());
     }
     log.error("request failed", e);
-    return response(StatusCodes.INTERNAL_SERVER_ERROR, "InternalError", String.valueOf(e.getMessage()));
+    return new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "InternalError", String.valueOf(e.getMessage()));
   }
 
   /** The failure inside the CompletionException/ExecutionException wrappers of futures. */
