@@ -43,8 +43,10 @@ final class MultipartRoutes {
 
   private static final long MAX_COMPLETE_BODY_BYTES = 2L * 1024 * 1024;
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
-  private static final Pattern PART =
-      Pattern.compile("<Part>\\s*(?:<ChecksumCRC32[^>]*>[^<]*</ChecksumCRC32[^>]*>\\s*)*<PartNumber>\\s*(\\d+)\\s*</PartNumber>\\s*<ETag>([^<]*)</ETag>|<Part>\\s*<ETag>([^<]*)</ETag>\\s*<PartNumber>\\s*(\\d+)\\s*</PartNumber>");
+  /** A Part of a CompleteMultipartUpload body; its elements (ETag, PartNumber, Checksum*) come in any order. */
+  private static final Pattern PART = Pattern.compile("<Part>(.*?)</Part>", Pattern.DOTALL);
+  private static final Pattern PART_NUMBER = Pattern.compile("<PartNumber>\\s*(\\d{1,5})\\s*</PartNumber>");
+  private static final Pattern PART_ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
 
   private final ObjectGateway objects;
   private final S3Routes s3Routes;
@@ -103,10 +105,13 @@ final class MultipartRoutes {
     }
     PutOptions options = new PutOptions(
         account, S3Routes.signedSha256(verified), s3.header("content-md5").orElse(null), true, null, Map.of(), null);
+    S3Body body = s3Routes.body(request, s3, verified);
     return onSuccess(
-        objects.storePart(bucket, uploadId, partNumber, s3Routes.body(request, s3, verified), options)
-            .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored)),
-        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK).addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+        objects.storePart(bucket, uploadId, partNumber, body.bytes(), options)
+            .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored))
+            .thenCompose(stored -> body.responseHeaders().thenApply(checksum -> HttpResponse.create().withStatus(StatusCodes.OK)
+                .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\"")).addHeaders(checksum))),
+        response -> complete(response));
   }
 
   private Route completeUpload(HttpRequest request, String bucket, String key, String uploadId, MultipartUpload.State state, String path) {
@@ -116,11 +121,18 @@ final class MultipartRoutes {
           List<Integer> numbers = new ArrayList<>();
           List<String> etags = new ArrayList<>();
           Matcher m = PART.matcher(body.getData().utf8String());
+          boolean wellFormed = true;
           while (m.find()) {
-            numbers.add(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(4)));
-            etags.add((m.group(2) != null ? m.group(2) : m.group(3)).replace("&quot;", "").replace("\"", "").trim());
+            Matcher number = PART_NUMBER.matcher(m.group(1));
+            Matcher etag = PART_ETAG.matcher(m.group(1));
+            if (!number.find() || !etag.find()) {
+              wellFormed = false;
+              break;
+            }
+            numbers.add(Integer.parseInt(number.group(1)));
+            etags.add(etag.group(1).replace("&quot;", "").replace("\"", "").trim());
           }
-          if (numbers.isEmpty()) {
+          if (!wellFormed || numbers.isEmpty()) {
             return complete(S3Routes.error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", path));
           }
           List<MultipartUpload.Part> parts = new ArrayList<>();

@@ -22,6 +22,7 @@ import io.cess.actors.gateway.PutOptions;
 import io.cess.core.naming.ObjectNames;
 import io.cess.core.s3.AuthorizationHeader;
 import io.cess.core.s3.AwsChunkedDecoder;
+import io.cess.core.s3.ChecksumClaim;
 import io.cess.core.s3.ContentSha256;
 import io.cess.core.s3.QueryParameter;
 import io.cess.core.s3.S3AuthException;
@@ -41,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The S3-compatible API, path-style ({@code /bucket/key}), for requests signed with AWS
@@ -223,13 +226,25 @@ public final class S3Routes {
     });
   }
 
-  /** The request body as the client meant it: aws-chunked framing removed and its signatures checked. */
-  Source<ByteString, ?> body(HttpRequest request, S3Request s3, VerifiedRequest verified) {
-    Source<ByteString, ?> body = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
-    if (!verified.contentSha256().isStreaming()) {
-      return body;
+  /**
+   * The request body as the client meant it: aws-chunked framing removed and its signatures
+   * checked, and the flexible checksum it claims (header or trailer) computed as it streams and
+   * compared when it ends, so that a mismatch fails the upload before anything is recorded.
+   */
+  S3Body body(HttpRequest request, S3Request s3, VerifiedRequest verified) {
+    Optional<ChecksumClaim> claim = ChecksumClaim.forRequest(verified, s3);
+    Source<ByteString, ?> bytes = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
+    Supplier<Map<String, String>> trailers = Map::of;
+    if (verified.contentSha256().isStreaming()) {
+      AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
+      bytes = bytes.via(new AwsChunkedStage(decoder));
+      trailers = decoder::trailers;
     }
-    return body.via(new AwsChunkedStage(AwsChunkedDecoder.forRequest(verified, s3)));
+    if (claim.isEmpty()) {
+      return new S3Body(bytes, null, null);
+    }
+    CompletableFuture<String> checked = new CompletableFuture<>();
+    return new S3Body(bytes.via(new ChecksumStage(claim.get(), trailers, checked)), claim.get().algorithm(), checked);
   }
 
   /** The body's signed SHA-256 (hex, lower case), or null when the payload is unsigned or streamed. */
@@ -242,14 +257,15 @@ public final class S3Routes {
     if (s3.header("x-amz-copy-source").isPresent()) {
       return copy(request, s3, account, bucket, key, path);
     }
-    Source<ByteString, ?> body = body(request, s3, verified);
+    S3Body body = body(request, s3, verified);
     String expectedSha = signedSha256(verified);
     Map<String, String> metadata = metadata(s3);
     String contentType = contentType(request);
     PutOptions options = new PutOptions(account, expectedSha, s3.header("content-md5").orElse(null), true, contentType, metadata, null);
-    return onSuccess(objects.put(bucket, key, body, options),
-        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK)
-            .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+    return onSuccess(objects.put(bucket, key, body.bytes(), options).thenCompose(stored -> body.responseHeaders().thenApply(
+            checksum -> HttpResponse.create().withStatus(StatusCodes.OK)
+                .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\"")).addHeaders(checksum))),
+        response -> complete(response));
   }
 
   static Map<String, String> metadata(S3Request s3) {
