@@ -64,6 +64,7 @@ public final class Guardian {
           AccessKey.init(system);
           Bucket.init(system);
           io.cess.actors.bucket.MultipartUpload.init(system);
+          io.cess.actors.bucket.BucketUploads.init(system);
 
           FragmentStore fragments = null;
           if (node.hasRole("storage")) {

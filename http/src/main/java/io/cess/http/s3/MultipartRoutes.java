@@ -12,6 +12,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.cess.actors.bucket.BucketUploads;
 import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.gateway.PutOptions;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * S3 multipart uploads: Create ({@code POST ?uploads}), UploadPart ({@code PUT ?partNumber&uploadId}),
- * Complete ({@code POST ?uploadId}), Abort ({@code DELETE ?uploadId}) and ListParts ({@code GET
- * ?uploadId}). Each part is stored as a File of its own (encrypted, erasure coded), held by the
+ * UploadPartCopy (the same with {@code x-amz-copy-source}), Complete ({@code POST ?uploadId}), Abort
+ * ({@code DELETE ?uploadId}), ListParts ({@code GET ?uploadId}) and ListMultipartUploads ({@code GET
+ * /bucket?uploads}). Each part is stored as a File of its own (encrypted, erasure coded), held by the
  * upload; Complete streams the listed parts, in order, into the object through the normal upload
  * path and releases them, answering 200 at once and keeping the connection alive with spaces
  * until the result (as S3 does), so large objects do not hit client read timeouts.
@@ -81,8 +83,45 @@ final class MultipartRoutes {
     });
   }
 
+  /**
+   * ListMultipartUploads ({@code GET /bucket?uploads}): the bucket's uploads in progress by key,
+   * then initiation, with prefix, delimiter, key-marker/upload-id-marker, max-uploads (at most
+   * 1000) and encoding-type.
+   */
+  Route listUploads(String bucket, S3Request s3, String path) {
+    String prefix = first(s3, "prefix").orElse("");
+    String delimiter = first(s3, "delimiter").filter(d -> !d.isEmpty()).orElse(null);
+    String keyMarker = first(s3, "key-marker").filter(m -> !m.isEmpty()).orElse(null);
+    String uploadIdMarker = keyMarker == null ? null : first(s3, "upload-id-marker").filter(m -> !m.isEmpty()).orElse(null);
+    int maxUploads;
+    try {
+      maxUploads = first(s3, "max-uploads").map(Integer::parseInt).orElse(BucketUploads.MAX_LIST);
+    } catch (NumberFormatException e) {
+      return complete(S3Routes.error(400, "InvalidArgument", "Provided max-uploads not an integer or within integer range", path));
+    }
+    if (maxUploads < 0) {
+      return complete(S3Routes.error(400, "InvalidArgument", "Argument max-uploads must be an integer between 0 and 2147483647", path));
+    }
+    int max = Math.min(maxUploads, BucketUploads.MAX_LIST);
+    boolean url = first(s3, "encoding-type").map("url"::equals).orElse(false);
+    return onSuccess(objects.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, max),
+        page -> complete(S3Xml.ok(S3Xml.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, max, page, url))));
+  }
+
+  private static java.util.Optional<String> first(S3Request s3, String name) {
+    return s3.queryValues(name).stream().findFirst();
+  }
+
+  /**
+   * A new upload id: 32 hex digits, the first 12 the creation time in milliseconds, so that a
+   * key's uploads list in initiation order; the rest random.
+   */
+  static String newUploadId() {
+    return String.format("%012x", System.currentTimeMillis()) + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
   private Route create(HttpRequest request, S3Request s3, String account, String bucket, String key) {
-    String uploadId = UUID.randomUUID().toString().replace("-", "");
+    String uploadId = newUploadId();
     return onSuccess(
         objects.initiateMultipart(uploadId, bucket, key, account, S3Routes.contentType(request), S3Routes.metadata(s3)),
         state -> complete(S3Xml.ok("<InitiateMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>"

@@ -125,7 +125,8 @@ public final class S3Routes {
         case "PUT" -> createBucket(bucket, account, path);
         case "HEAD" -> withBucket(bucket, account, path, info -> complete(StatusCodes.OK));
         case "DELETE" -> deleteBucket(bucket, account, path);
-        case "GET" -> withBucket(bucket, account, path, info -> list(bucket, s3, path));
+        case "GET" -> withBucket(bucket, account, path,
+            info -> s3.hasQueryParameter("uploads") ? multipart.listUploads(bucket, s3, path) : list(bucket, s3, path));
         case "POST" -> s3.hasQueryParameter("delete")
             ? withBucket(bucket, account, path, info -> deleteObjects(request, bucket, path))
             : complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
