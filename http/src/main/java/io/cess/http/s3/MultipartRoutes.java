@@ -140,7 +140,7 @@ final class MultipartRoutes {
       return complete(S3Routes.error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", path));
     }
     if (s3.header("x-amz-copy-source").isPresent()) {
-      return complete(S3Routes.error(501, "NotImplemented", "UploadPartCopy is not implemented yet", path));
+      return uploadPartCopy(s3, account, bucket, uploadId, partNumber, path);
     }
     PutOptions options = new PutOptions(
         account, S3Routes.signedSha256(verified), s3.header("content-md5").orElse(null), true, null, Map.of(), null);
@@ -151,6 +151,42 @@ final class MultipartRoutes {
             .thenCompose(stored -> body.responseHeaders().thenApply(checksum -> HttpResponse.create().withStatus(StatusCodes.OK)
                 .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\"")).addHeaders(checksum))),
         response -> complete(response));
+  }
+
+  private static final Pattern COPY_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
+
+  /**
+   * UploadPartCopy: the part's bytes are the source object's ({@code x-amz-copy-source}), or the
+   * inclusive range {@code x-amz-copy-source-range: bytes=first-last} of it, streamed into a new
+   * part through the normal upload path. Answers CopyPartResult with the part's ETag.
+   */
+  private Route uploadPartCopy(S3Request s3, String account, String bucket, String uploadId, int partNumber, String path) {
+    java.util.Optional<String> range = s3.header("x-amz-copy-source-range");
+    return s3Routes.withCopySource(s3, account, path, source -> {
+      long size = source.entry().sizeBytes();
+      long first = 0;
+      long last = size - 1;
+      if (range.isPresent()) {
+        Matcher m = COPY_RANGE.matcher(range.get().strip());
+        if (!m.matches()) {
+          return complete(S3Routes.error(400, "InvalidArgument",
+              "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+              path));
+        }
+        first = Long.parseLong(m.group(1));
+        last = Long.parseLong(m.group(2));
+        if (first > last || last >= size) {
+          return complete(S3Routes.error(400, "InvalidArgument", "Range specified is not valid for source object of size: " + size, path));
+        }
+      }
+      Source<ByteString, NotUsed> content = size == 0 ? Source.empty() : objects.content(source.manifest(), first, last);
+      PutOptions options = new PutOptions(account, null, null, true, null, Map.of(), null);
+      return onSuccess(
+          objects.storePart(bucket, uploadId, partNumber, content, options)
+              .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored)),
+          stored -> complete(S3Xml.ok("<CopyPartResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>"
+              + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;" + stored.etag() + "&quot;</ETag></CopyPartResult>")));
+    });
   }
 
   private Route completeUpload(HttpRequest request, String bucket, String key, String uploadId, MultipartUpload.State state, String path) {

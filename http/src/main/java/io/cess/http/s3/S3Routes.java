@@ -426,6 +426,26 @@ public final class S3Routes {
    * request says {@code x-amz-metadata-directive: REPLACE}.
    */
   private Route copy(HttpRequest request, S3Request s3, String account, String bucket, String key, String path) {
+    boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
+    return withCopySource(s3, account, path, found -> {
+      ObjectEntry src = found.entry();
+      PutOptions options = new PutOptions(account, null, null, true,
+          replace ? contentType(request) : src.contentType(),
+          replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
+      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
+          ? Source.empty() : objects.content(found.manifest(), 0, src.sizeBytes() - 1);
+      return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
+          "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
+              + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
+    });
+  }
+
+  /**
+   * Runs {@code inner} with the object {@code x-amz-copy-source} names ({@code bucket/key} or
+   * {@code /bucket/key}, URL-encoded), which {@code account} must be allowed to read (the same
+   * check as for its own requests to that bucket); 404 {@code NoSuchKey} when it is not there.
+   */
+  Route withCopySource(S3Request s3, String account, String path, java.util.function.Function<ObjectGateway.ObjectDownload, Route> inner) {
     String raw = decode(s3.header("x-amz-copy-source").orElse(""));
     int q = raw.indexOf('?');
     String source = (q >= 0 ? raw.substring(0, q) : raw).replaceFirst("^/", "");
@@ -435,21 +455,12 @@ public final class S3Routes {
     }
     String srcBucket = source.substring(0, slash);
     String srcKey = source.substring(slash + 1);
-    boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
-    return withBucket(srcBucket, account, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> {
-      if (found.isEmpty()) {
-        return complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source));
-      }
-      ObjectEntry src = found.get().entry();
-      PutOptions options = new PutOptions(account, null, null, true,
-          replace ? contentType(request) : src.contentType(),
-          replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
-      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
-          ? Source.empty() : objects.content(found.get().manifest(), 0, src.sizeBytes() - 1);
-      return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
-          "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
-              + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
-    }));
+    if (ObjectNames.bucketProblem(srcBucket).isPresent() || ObjectNames.keyProblem(srcKey).isPresent()) {
+      return complete(error(400, "InvalidArgument", "Invalid copy source object key", path));
+    }
+    return withBucket(srcBucket, account, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> found.isEmpty()
+        ? complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source))
+        : inner.apply(found.get())));
   }
 
   /** The ETag of an entry: S3's hex MD5 when it was uploaded through S3, else the file id. */
