@@ -62,14 +62,14 @@ public final class S3Routes {
 
   private final ObjectGateway objects;
   private final AccountKeyring accounts;
-  private final String region;
+  private final S3Settings settings;
   private final Clock clock = Clock.systemUTC();
   private final MultipartRoutes multipart;
 
-  public S3Routes(ObjectGateway objects, AccountKeyring accounts, String region) {
+  public S3Routes(ObjectGateway objects, AccountKeyring accounts, S3Settings settings) {
     this.objects = objects;
     this.accounts = accounts;
-    this.region = region;
+    this.settings = settings;
     this.multipart = new MultipartRoutes(objects, this);
   }
 
@@ -101,7 +101,7 @@ public final class S3Routes {
           }
           VerifiedRequest verified;
           try {
-            verified = new SigV4(region, id -> Optional.of(found.get().secret()), clock).verify(s3);
+            verified = new SigV4(settings.region(), id -> Optional.of(found.get().secret()), clock).verify(s3);
           } catch (S3AuthException e) {
             return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
           }
@@ -111,8 +111,18 @@ public final class S3Routes {
 
   private Route dispatch(HttpRequest request, S3Request s3, VerifiedRequest verified, String account) {
     String path = s3.rawPath();
-    String[] parts = path.substring(1).split("/", 2);
-    String bucket = decode(parts[0]);
+    // virtual-hosted style (the bucket in the Host, the whole path the key), else path-style
+    Optional<String> hostBucket = request.getHeader("Host").flatMap(h -> settings.bucketOfHost(h.value()));
+    String bucket;
+    String rawKey;
+    if (hostBucket.isPresent()) {
+      bucket = hostBucket.get();
+      rawKey = path.substring(1);
+    } else {
+      String[] parts = path.substring(1).split("/", 2);
+      bucket = decode(parts[0]);
+      rawKey = parts.length == 1 ? "" : parts[1];
+    }
     String method = s3.method();
     if (bucket.isEmpty()) {
       return method.equals("GET") ? listBuckets(account) : complete(error(405, "MethodNotAllowed", "not allowed on the service", path));
@@ -120,7 +130,7 @@ public final class S3Routes {
     if (ObjectNames.bucketProblem(bucket).isPresent()) {
       return complete(error(400, "InvalidBucketName", "The specified bucket is not valid.", path));
     }
-    if (parts.length == 1 || parts[1].isEmpty()) {
+    if (rawKey.isEmpty()) {
       return switch (method) {
         case "PUT" -> createBucket(bucket, account, path);
         case "HEAD" -> withBucket(bucket, account, path, info -> complete(StatusCodes.OK));
@@ -133,7 +143,7 @@ public final class S3Routes {
         default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
       };
     }
-    String key = decode(parts[1]);
+    String key = decode(rawKey);
     if (ObjectNames.keyProblem(key).isPresent()) {
       return complete(error(400, "InvalidArgument", "The specified key is not valid.", path));
     }
