@@ -46,15 +46,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The S3-compatible API, path-style ({@code /bucket/key}), for requests signed with AWS
- * Signature V4 (in the Authorization header or a presigned URL) by an access key of an account.
- * Requests without SigV4 are left to the native API. Objects go through the same encrypted,
- * erasure-coded path as native uploads, their data keys wrapped to the signing account.
+ * The S3-compatible API for requests signed with AWS Signature V4 (in the Authorization header or
+ * a presigned URL) by an access key of an account. Buckets are addressed path-style ({@code
+ * /bucket/key}) or virtual-hosted-style ({@code Host: bucket.<domain>}, the whole path the key, for
+ * the domains of {@link S3Settings}). Requests without SigV4 are left to the native API. Objects go
+ * through the same encrypted, erasure-coded path as native uploads, their data keys wrapped to
+ * the signing account.
  *
  * <p>Operations so far: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, ListObjects (v1 and
  * v2, prefix, delimiter, max-keys, continuation), PutObject (plain, signed-payload or aws-chunked
- * bodies, Content-MD5, x-amz-meta-*), GetObject (Range), HeadObject, DeleteObject. Errors are S3's
- * XML bodies and codes.
+ * bodies, Content-MD5, flexible checksums as headers or trailers, x-amz-meta-*), GetObject (Range,
+ * conditions), HeadObject, CopyObject, DeleteObject, DeleteObjects, and the multipart operations
+ * of {@link MultipartRoutes} (Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts,
+ * ListMultipartUploads). Errors are S3's XML bodies and codes; a body that breaks a promise
+ * (signature, SHA-256, MD5, flexible checksum) fails its upload before anything is recorded.
  */
 public final class S3Routes {
 
