@@ -66,6 +66,7 @@ public final class Guardian {
           AccessKey.init(system);
           Bucket.init(system);
           io.cess.actors.bucket.MultipartUpload.init(system);
+          io.cess.actors.bucket.BucketUploads.init(system);
 
           NodeRequestAuth nodeAuth = new NodeRequestAuth(SecretFile.loadOrCreate(node.clusterSecretFile(), "cluster secret"));
           FragmentStore fragments = null;

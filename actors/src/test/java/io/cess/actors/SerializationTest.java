@@ -272,6 +272,32 @@ public class SerializationTest {
         new io.cess.actors.bucket.MultipartUpload.State("none", null, null, null, null, Map.of(), null, new java.util.TreeMap<>()));
   }
 
+  private static List<Object> bucketUploadsSamples() {
+    io.cess.actors.bucket.BucketUploads.OpenUpload upload =
+        new io.cess.actors.bucket.BucketUploads.OpenUpload("photos/cat.jpg", "0190f00dcafe" + "a".repeat(20), "cess" + "3".repeat(40), AT);
+    java.util.TreeMap<String, io.cess.actors.bucket.BucketUploads.OpenUpload> open =
+        new java.util.TreeMap<>(Map.of("photos/cat.jpg\u0000" + upload.uploadId(), upload));
+    return List.of(
+        new io.cess.actors.bucket.BucketUploads.RecordUpload(upload, ref()),
+        new io.cess.actors.bucket.BucketUploads.ForgetUpload("photos/cat.jpg", upload.uploadId(), ref()),
+        new io.cess.actors.bucket.BucketUploads.ListUploads("photos/", "/", "photos/a", null, 1000, ref()),
+        upload,
+        new io.cess.actors.bucket.BucketUploads.UploadPage(List.of(upload), List.of("photos/2024/"), true, "photos/cat.jpg", upload.uploadId()),
+        new io.cess.actors.bucket.BucketUploads.UploadPage(List.of(), List.of(), false, null, null),
+        new io.cess.actors.bucket.BucketUploads.UploadRecorded(upload),
+        new io.cess.actors.bucket.BucketUploads.UploadForgotten("photos/cat.jpg", upload.uploadId()),
+        new io.cess.actors.bucket.BucketUploads.State(open),
+        new io.cess.actors.bucket.BucketUploads.State(new java.util.TreeMap<>()));
+  }
+
+  @Test
+  public void bucketUploadsMessagesRoundTrip() {
+    roundTrip(bucketUploadsSamples());
+    io.cess.actors.bucket.BucketUploads.State s = serialization.verifySerialization(
+        (io.cess.actors.bucket.BucketUploads.State) bucketUploadsSamples().get(8), true);
+    assertEquals(java.util.TreeMap.class, s.uploads().getClass());
+  }
+
   @Test
   public void shardMessagesRoundTrip() {
     roundTrip(shardSamples());
@@ -316,7 +342,8 @@ public class SerializationTest {
     Set<Class<?>> expected =
         Stream.concat(
                 Stream.of(StorageNode.class, Miner.class, File.class, Bucket.class, Manifest.class, Account.class, AccessKey.class,
-                        io.cess.actors.shard.Shard.class, io.cess.actors.bucket.MultipartUpload.class)
+                        io.cess.actors.shard.Shard.class, io.cess.actors.bucket.MultipartUpload.class,
+                        io.cess.actors.bucket.BucketUploads.class)
                     .flatMap(c -> Arrays.stream(c.getDeclaredClasses())),
                 Stream.of(Manifest.class, ObjectEntry.class))
             .filter(c -> CborSerializable.class.isAssignableFrom(c) && !c.isInterface())
@@ -331,7 +358,8 @@ public class SerializationTest {
                 accountSamples(),
                 accessKeySamples(),
                 shardSamples(),
-                multipartSamples())
+                multipartSamples(),
+                bucketUploadsSamples())
             .flatMap(List::stream)
             .map(Object::getClass)
             .collect(Collectors.toSet());

@@ -57,7 +57,7 @@ public final class HttpServer {
       Route files = new FileRoutes(services.objects()).route();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
       routes.add(new io.cess.http.s3.S3Routes(
-              services.objects(), services.accounts(), system.settings().config().getString("cess.http.s3.region"))
+              services.objects(), services.accounts(), io.cess.http.s3.S3Settings.fromConfig(system.settings().config()))
           .route());
       routes.add(accounts.register());
       // every other gateway route is behind the authenticator (signatures verified once)

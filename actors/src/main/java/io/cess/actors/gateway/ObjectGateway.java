@@ -9,6 +9,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.cess.actors.bucket.Bucket;
+import io.cess.actors.bucket.BucketUploads;
 import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.file.File;
@@ -445,10 +446,47 @@ public final class ObjectGateway {
     return upload(uploadId).ask(MultipartUpload.Get::new, settings.askTimeout());
   }
 
+  /**
+   * Opens an upload, then records it in its bucket's {@link BucketUploads}. If the recording
+   * fails the upload is aborted again (it has no parts yet) and the failure returned, so that no
+   * open upload is missing from the listing.
+   */
   public CompletionStage<MultipartUpload.State> initiateMultipart(
       String uploadId, String bucket, String key, String owner, String contentType, java.util.Map<String, String> metadata) {
-    return upload(uploadId).askWithStatus(
-        r -> new MultipartUpload.Initiate(bucket, key, owner, contentType, metadata, r), settings.askTimeout());
+    return upload(uploadId)
+        .<MultipartUpload.State>askWithStatus(
+            r -> new MultipartUpload.Initiate(bucket, key, owner, contentType, metadata, r), settings.askTimeout())
+        .thenCompose(state -> uploadsOf(bucket)
+            .<Done>ask(r -> new BucketUploads.RecordUpload(new BucketUploads.OpenUpload(key, uploadId, owner, state.initiatedAt()), r),
+                settings.askTimeout())
+            .thenApply(d -> state)
+            .exceptionallyCompose(notRecorded -> upload(uploadId)
+                .<MultipartUpload.State>askWithStatus(r -> new MultipartUpload.Finish(false, r), settings.askTimeout())
+                .<MultipartUpload.State>thenApply(aborted -> {
+                  throw new java.util.concurrent.CompletionException(notRecorded);
+                })));
+  }
+
+  /**
+   * A page of a bucket's uploads in progress (S3 ListMultipartUploads). Each listed upload is
+   * checked against its {@link MultipartUpload}: one that has ended but was not forgotten (a
+   * crash between the two steps) is left out and forgotten now.
+   */
+  public CompletionStage<BucketUploads.UploadPage> listUploads(
+      String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
+    return uploadsOf(bucket)
+        .<BucketUploads.UploadPage>ask(r -> new BucketUploads.ListUploads(prefix, delimiter, keyMarker, uploadIdMarker, maxUploads, r),
+            settings.askTimeout())
+        .thenCompose(page -> Source.from(page.uploads())
+            .mapAsync(8, u -> multipartUpload(u.uploadId()).thenCompose(state -> state.status().equals("open")
+                ? CompletableFuture.completedFuture(Optional.of(u))
+                : uploadsOf(bucket)
+                    .<Done>ask(r -> new BucketUploads.ForgetUpload(u.key(), u.uploadId(), r), settings.askTimeout())
+                    .thenApply(d -> Optional.<BucketUploads.OpenUpload>empty())))
+            .mapConcat(found -> found.stream().toList())
+            .runWith(Sink.seq(), system)
+            .thenApply(open -> new BucketUploads.UploadPage(
+                open, page.commonPrefixes(), page.truncated(), page.nextKeyMarker(), page.nextUploadIdMarker())));
   }
 
   /** Records a stored part; a part it replaces is released. */
@@ -462,15 +500,22 @@ public final class ObjectGateway {
                 : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
-  /** Ends the upload (completed or aborted) and releases every part's file. */
+  /** Ends the upload (completed or aborted), takes it out of its bucket's listing and releases every part's file. */
   public CompletionStage<Done> finishMultipart(String uploadId, boolean completed) {
     return upload(uploadId)
         .<MultipartUpload.State>askWithStatus(r -> new MultipartUpload.Finish(completed, r), settings.askTimeout())
+        .thenCompose(state -> uploadsOf(state.bucket())
+            .<Done>ask(r -> new BucketUploads.ForgetUpload(state.key(), uploadId, r), settings.askTimeout())
+            .thenApply(d -> state))
         .thenCompose(state -> {
           List<CompletableFuture<Done>> releases = new ArrayList<>();
           state.parts().forEach((n, p) -> releases.add(release(p.fileId(), partReference(uploadId, n)).toCompletableFuture()));
           return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
         });
+  }
+
+  private EntityRef<BucketUploads.Command> uploadsOf(String bucket) {
+    return sharding.entityRefFor(BucketUploads.ENTITY_KEY, bucket);
   }
 
   private EntityRef<MultipartUpload.Command> upload(String uploadId) {

@@ -12,6 +12,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.cess.actors.bucket.BucketUploads;
 import io.cess.actors.bucket.MultipartUpload;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.gateway.PutOptions;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * S3 multipart uploads: Create ({@code POST ?uploads}), UploadPart ({@code PUT ?partNumber&uploadId}),
- * Complete ({@code POST ?uploadId}), Abort ({@code DELETE ?uploadId}) and ListParts ({@code GET
- * ?uploadId}). Each part is stored as a File of its own (encrypted, erasure coded), held by the
+ * UploadPartCopy (the same with {@code x-amz-copy-source}), Complete ({@code POST ?uploadId}), Abort
+ * ({@code DELETE ?uploadId}), ListParts ({@code GET ?uploadId}) and ListMultipartUploads ({@code GET
+ * /bucket?uploads}). Each part is stored as a File of its own (encrypted, erasure coded), held by the
  * upload; Complete streams the listed parts, in order, into the object through the normal upload
  * path and releases them, answering 200 at once and keeping the connection alive with spaces
  * until the result (as S3 does), so large objects do not hit client read timeouts.
@@ -43,8 +45,10 @@ final class MultipartRoutes {
 
   private static final long MAX_COMPLETE_BODY_BYTES = 2L * 1024 * 1024;
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
-  private static final Pattern PART =
-      Pattern.compile("<Part>\\s*(?:<ChecksumCRC32[^>]*>[^<]*</ChecksumCRC32[^>]*>\\s*)*<PartNumber>\\s*(\\d+)\\s*</PartNumber>\\s*<ETag>([^<]*)</ETag>|<Part>\\s*<ETag>([^<]*)</ETag>\\s*<PartNumber>\\s*(\\d+)\\s*</PartNumber>");
+  /** A Part of a CompleteMultipartUpload body; its elements (ETag, PartNumber, Checksum*) come in any order. */
+  private static final Pattern PART = Pattern.compile("<Part>(.*?)</Part>", Pattern.DOTALL);
+  private static final Pattern PART_NUMBER = Pattern.compile("<PartNumber>\\s*(\\d{1,5})\\s*</PartNumber>");
+  private static final Pattern PART_ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
 
   private final ObjectGateway objects;
   private final S3Routes s3Routes;
@@ -79,8 +83,45 @@ final class MultipartRoutes {
     });
   }
 
+  /**
+   * ListMultipartUploads ({@code GET /bucket?uploads}): the bucket's uploads in progress by key,
+   * then initiation, with prefix, delimiter, key-marker/upload-id-marker, max-uploads (at most
+   * 1000) and encoding-type.
+   */
+  Route listUploads(String bucket, S3Request s3, String path) {
+    String prefix = first(s3, "prefix").orElse("");
+    String delimiter = first(s3, "delimiter").filter(d -> !d.isEmpty()).orElse(null);
+    String keyMarker = first(s3, "key-marker").filter(m -> !m.isEmpty()).orElse(null);
+    String uploadIdMarker = keyMarker == null ? null : first(s3, "upload-id-marker").filter(m -> !m.isEmpty()).orElse(null);
+    int maxUploads;
+    try {
+      maxUploads = first(s3, "max-uploads").map(Integer::parseInt).orElse(BucketUploads.MAX_LIST);
+    } catch (NumberFormatException e) {
+      return complete(S3Routes.error(400, "InvalidArgument", "Provided max-uploads not an integer or within integer range", path));
+    }
+    if (maxUploads < 0) {
+      return complete(S3Routes.error(400, "InvalidArgument", "Argument max-uploads must be an integer between 0 and 2147483647", path));
+    }
+    int max = Math.min(maxUploads, BucketUploads.MAX_LIST);
+    boolean url = first(s3, "encoding-type").map("url"::equals).orElse(false);
+    return onSuccess(objects.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, max),
+        page -> complete(S3Xml.ok(S3Xml.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, max, page, url))));
+  }
+
+  private static java.util.Optional<String> first(S3Request s3, String name) {
+    return s3.queryValues(name).stream().findFirst();
+  }
+
+  /**
+   * A new upload id: 32 hex digits, the first 12 the creation time in milliseconds, so that a
+   * key's uploads list in initiation order; the rest random.
+   */
+  static String newUploadId() {
+    return String.format("%012x", System.currentTimeMillis()) + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
   private Route create(HttpRequest request, S3Request s3, String account, String bucket, String key) {
-    String uploadId = UUID.randomUUID().toString().replace("-", "");
+    String uploadId = newUploadId();
     return onSuccess(
         objects.initiateMultipart(uploadId, bucket, key, account, S3Routes.contentType(request), S3Routes.metadata(s3)),
         state -> complete(S3Xml.ok("<InitiateMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>"
@@ -99,14 +140,53 @@ final class MultipartRoutes {
       return complete(S3Routes.error(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", path));
     }
     if (s3.header("x-amz-copy-source").isPresent()) {
-      return complete(S3Routes.error(501, "NotImplemented", "UploadPartCopy is not implemented yet", path));
+      return uploadPartCopy(s3, account, bucket, uploadId, partNumber, path);
     }
     PutOptions options = new PutOptions(
         account, S3Routes.signedSha256(verified), s3.header("content-md5").orElse(null), true, null, Map.of(), null);
+    S3Body body = s3Routes.body(request, s3, verified);
     return onSuccess(
-        objects.storePart(bucket, uploadId, partNumber, s3Routes.body(request, s3, verified), options)
-            .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored)),
-        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK).addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+        objects.storePart(bucket, uploadId, partNumber, body.bytes(), options)
+            .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored))
+            .thenCompose(stored -> body.responseHeaders().thenApply(checksum -> HttpResponse.create().withStatus(StatusCodes.OK)
+                .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\"")).addHeaders(checksum))),
+        response -> complete(response));
+  }
+
+  private static final Pattern COPY_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
+
+  /**
+   * UploadPartCopy: the part's bytes are the source object's ({@code x-amz-copy-source}), or the
+   * inclusive range {@code x-amz-copy-source-range: bytes=first-last} of it, streamed into a new
+   * part through the normal upload path. Answers CopyPartResult with the part's ETag.
+   */
+  private Route uploadPartCopy(S3Request s3, String account, String bucket, String uploadId, int partNumber, String path) {
+    java.util.Optional<String> range = s3.header("x-amz-copy-source-range");
+    return s3Routes.withCopySource(s3, account, path, source -> {
+      long size = source.entry().sizeBytes();
+      long first = 0;
+      long last = size - 1;
+      if (range.isPresent()) {
+        Matcher m = COPY_RANGE.matcher(range.get().strip());
+        if (!m.matches()) {
+          return complete(S3Routes.error(400, "InvalidArgument",
+              "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+              path));
+        }
+        first = Long.parseLong(m.group(1));
+        last = Long.parseLong(m.group(2));
+        if (first > last || last >= size) {
+          return complete(S3Routes.error(400, "InvalidArgument", "Range specified is not valid for source object of size: " + size, path));
+        }
+      }
+      Source<ByteString, NotUsed> content = size == 0 ? Source.empty() : objects.content(source.manifest(), first, last);
+      PutOptions options = new PutOptions(account, null, null, true, null, Map.of(), null);
+      return onSuccess(
+          objects.storePart(bucket, uploadId, partNumber, content, options)
+              .thenCompose(stored -> objects.addPart(uploadId, partNumber, stored).thenApply(d -> stored)),
+          stored -> complete(S3Xml.ok("<CopyPartResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>"
+              + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;" + stored.etag() + "&quot;</ETag></CopyPartResult>")));
+    });
   }
 
   private Route completeUpload(HttpRequest request, String bucket, String key, String uploadId, MultipartUpload.State state, String path) {
@@ -116,11 +196,18 @@ final class MultipartRoutes {
           List<Integer> numbers = new ArrayList<>();
           List<String> etags = new ArrayList<>();
           Matcher m = PART.matcher(body.getData().utf8String());
+          boolean wellFormed = true;
           while (m.find()) {
-            numbers.add(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(4)));
-            etags.add((m.group(2) != null ? m.group(2) : m.group(3)).replace("&quot;", "").replace("\"", "").trim());
+            Matcher number = PART_NUMBER.matcher(m.group(1));
+            Matcher etag = PART_ETAG.matcher(m.group(1));
+            if (!number.find() || !etag.find()) {
+              wellFormed = false;
+              break;
+            }
+            numbers.add(Integer.parseInt(number.group(1)));
+            etags.add(etag.group(1).replace("&quot;", "").replace("\"", "").trim());
           }
-          if (numbers.isEmpty()) {
+          if (!wellFormed || numbers.isEmpty()) {
             return complete(S3Routes.error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", path));
           }
           List<MultipartUpload.Part> parts = new ArrayList<>();

@@ -22,6 +22,7 @@ import io.cess.actors.gateway.PutOptions;
 import io.cess.core.naming.ObjectNames;
 import io.cess.core.s3.AuthorizationHeader;
 import io.cess.core.s3.AwsChunkedDecoder;
+import io.cess.core.s3.ChecksumClaim;
 import io.cess.core.s3.ContentSha256;
 import io.cess.core.s3.QueryParameter;
 import io.cess.core.s3.S3AuthException;
@@ -41,17 +42,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * The S3-compatible API, path-style ({@code /bucket/key}), for requests signed with AWS
- * Signature V4 (in the Authorization header or a presigned URL) by an access key of an account.
- * Requests without SigV4 are left to the native API. Objects go through the same encrypted,
- * erasure-coded path as native uploads, their data keys wrapped to the signing account.
+ * The S3-compatible API for requests signed with AWS Signature V4 (in the Authorization header or
+ * a presigned URL) by an access key of an account. Buckets are addressed path-style ({@code
+ * /bucket/key}) or virtual-hosted-style ({@code Host: bucket.<domain>}, the whole path the key, for
+ * the domains of {@link S3Settings}). Requests without SigV4 are left to the native API. Objects go
+ * through the same encrypted, erasure-coded path as native uploads, their data keys wrapped to
+ * the signing account.
  *
  * <p>Operations so far: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, ListObjects (v1 and
  * v2, prefix, delimiter, max-keys, continuation), PutObject (plain, signed-payload or aws-chunked
- * bodies, Content-MD5, x-amz-meta-*), GetObject (Range), HeadObject, DeleteObject. Errors are S3's
- * XML bodies and codes.
+ * bodies, Content-MD5, flexible checksums as headers or trailers, x-amz-meta-*), GetObject (Range,
+ * conditions), HeadObject, CopyObject, DeleteObject, DeleteObjects, and the multipart operations
+ * of {@link MultipartRoutes} (Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts,
+ * ListMultipartUploads). Errors are S3's XML bodies and codes; a body that breaks a promise
+ * (signature, SHA-256, MD5, flexible checksum) fails its upload before anything is recorded.
  */
 public final class S3Routes {
 
@@ -59,14 +67,14 @@ public final class S3Routes {
 
   private final ObjectGateway objects;
   private final AccountKeyring accounts;
-  private final String region;
+  private final S3Settings settings;
   private final Clock clock = Clock.systemUTC();
   private final MultipartRoutes multipart;
 
-  public S3Routes(ObjectGateway objects, AccountKeyring accounts, String region) {
+  public S3Routes(ObjectGateway objects, AccountKeyring accounts, S3Settings settings) {
     this.objects = objects;
     this.accounts = accounts;
-    this.region = region;
+    this.settings = settings;
     this.multipart = new MultipartRoutes(objects, this);
   }
 
@@ -98,7 +106,7 @@ public final class S3Routes {
           }
           VerifiedRequest verified;
           try {
-            verified = new SigV4(region, id -> Optional.of(found.get().secret()), clock).verify(s3);
+            verified = new SigV4(settings.region(), id -> Optional.of(found.get().secret()), clock).verify(s3);
           } catch (S3AuthException e) {
             return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
           }
@@ -108,8 +116,18 @@ public final class S3Routes {
 
   private Route dispatch(HttpRequest request, S3Request s3, VerifiedRequest verified, String account) {
     String path = s3.rawPath();
-    String[] parts = path.substring(1).split("/", 2);
-    String bucket = decode(parts[0]);
+    // virtual-hosted style (the bucket in the Host, the whole path the key), else path-style
+    Optional<String> hostBucket = request.getHeader("Host").flatMap(h -> settings.bucketOfHost(h.value()));
+    String bucket;
+    String rawKey;
+    if (hostBucket.isPresent()) {
+      bucket = hostBucket.get();
+      rawKey = path.substring(1);
+    } else {
+      String[] parts = path.substring(1).split("/", 2);
+      bucket = decode(parts[0]);
+      rawKey = parts.length == 1 ? "" : parts[1];
+    }
     String method = s3.method();
     if (bucket.isEmpty()) {
       return method.equals("GET") ? listBuckets(account) : complete(error(405, "MethodNotAllowed", "not allowed on the service", path));
@@ -117,19 +135,20 @@ public final class S3Routes {
     if (ObjectNames.bucketProblem(bucket).isPresent()) {
       return complete(error(400, "InvalidBucketName", "The specified bucket is not valid.", path));
     }
-    if (parts.length == 1 || parts[1].isEmpty()) {
+    if (rawKey.isEmpty()) {
       return switch (method) {
         case "PUT" -> createBucket(bucket, account, path);
         case "HEAD" -> withBucket(bucket, account, Bucket.Access.READ, path, info -> complete(StatusCodes.OK));
         case "DELETE" -> deleteBucket(bucket, account, path);
-        case "GET" -> withBucket(bucket, account, Bucket.Access.READ, path, info -> list(bucket, s3, path));
+        case "GET" -> withBucket(bucket, account, Bucket.Access.READ, path,
+            info -> s3.hasQueryParameter("uploads") ? multipart.listUploads(bucket, s3, path) : list(bucket, s3, path));
         case "POST" -> s3.hasQueryParameter("delete")
             ? withBucket(bucket, account, Bucket.Access.WRITE, path, info -> deleteObjects(request, bucket, path))
             : complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
         default -> complete(error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", path));
       };
     }
-    String key = decode(parts[1]);
+    String key = decode(rawKey);
     if (ObjectNames.keyProblem(key).isPresent()) {
       return complete(error(400, "InvalidArgument", "The specified key is not valid.", path));
     }
@@ -224,13 +243,25 @@ public final class S3Routes {
     });
   }
 
-  /** The request body as the client meant it: aws-chunked framing removed and its signatures checked. */
-  Source<ByteString, ?> body(HttpRequest request, S3Request s3, VerifiedRequest verified) {
-    Source<ByteString, ?> body = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
-    if (!verified.contentSha256().isStreaming()) {
-      return body;
+  /**
+   * The request body as the client meant it: aws-chunked framing removed and its signatures
+   * checked, and the flexible checksum it claims (header or trailer) computed as it streams and
+   * compared when it ends, so that a mismatch fails the upload before anything is recorded.
+   */
+  S3Body body(HttpRequest request, S3Request s3, VerifiedRequest verified) {
+    Optional<ChecksumClaim> claim = ChecksumClaim.forRequest(verified, s3);
+    Source<ByteString, ?> bytes = request.entity().withSizeLimit(objects.settings().maxObjectBytes()).getDataBytes();
+    Supplier<Map<String, String>> trailers = Map::of;
+    if (verified.contentSha256().isStreaming()) {
+      AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(verified, s3);
+      bytes = bytes.via(new AwsChunkedStage(decoder));
+      trailers = decoder::trailers;
     }
-    return body.via(new AwsChunkedStage(AwsChunkedDecoder.forRequest(verified, s3)));
+    if (claim.isEmpty()) {
+      return new S3Body(bytes, null, null);
+    }
+    CompletableFuture<String> checked = new CompletableFuture<>();
+    return new S3Body(bytes.via(new ChecksumStage(claim.get(), trailers, checked)), claim.get().algorithm(), checked);
   }
 
   /** The body's signed SHA-256 (hex, lower case), or null when the payload is unsigned or streamed. */
@@ -243,14 +274,15 @@ public final class S3Routes {
     if (s3.header("x-amz-copy-source").isPresent()) {
       return copy(request, s3, account, bucket, key, path);
     }
-    Source<ByteString, ?> body = body(request, s3, verified);
+    S3Body body = body(request, s3, verified);
     String expectedSha = signedSha256(verified);
     Map<String, String> metadata = metadata(s3);
     String contentType = contentType(request);
     PutOptions options = new PutOptions(account, expectedSha, s3.header("content-md5").orElse(null), true, contentType, metadata, null);
-    return onSuccess(objects.put(bucket, key, body, options),
-        stored -> complete(HttpResponse.create().withStatus(StatusCodes.OK)
-            .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\""))));
+    return onSuccess(objects.put(bucket, key, body.bytes(), options).thenCompose(stored -> body.responseHeaders().thenApply(
+            checksum -> HttpResponse.create().withStatus(StatusCodes.OK)
+                .addHeader(RawHeader.create("ETag", "\"" + stored.etag() + "\"")).addHeaders(checksum))),
+        response -> complete(response));
   }
 
   static Map<String, String> metadata(S3Request s3) {
@@ -410,6 +442,26 @@ public final class S3Routes {
    * request says {@code x-amz-metadata-directive: REPLACE}.
    */
   private Route copy(HttpRequest request, S3Request s3, String account, String bucket, String key, String path) {
+    boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
+    return withCopySource(s3, account, path, found -> {
+      ObjectEntry src = found.entry();
+      PutOptions options = new PutOptions(account, null, null, true,
+          replace ? contentType(request) : src.contentType(),
+          replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
+      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
+          ? Source.empty() : objects.content(found.manifest(), 0, src.sizeBytes() - 1);
+      return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
+          "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
+              + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
+    });
+  }
+
+  /**
+   * Runs {@code inner} with the object {@code x-amz-copy-source} names ({@code bucket/key} or
+   * {@code /bucket/key}, URL-encoded), which {@code account} must be allowed to read (the same
+   * check as for its own requests to that bucket); 404 {@code NoSuchKey} when it is not there.
+   */
+  Route withCopySource(S3Request s3, String account, String path, java.util.function.Function<ObjectGateway.ObjectDownload, Route> inner) {
     String raw = decode(s3.header("x-amz-copy-source").orElse(""));
     int q = raw.indexOf('?');
     String source = (q >= 0 ? raw.substring(0, q) : raw).replaceFirst("^/", "");
@@ -419,21 +471,12 @@ public final class S3Routes {
     }
     String srcBucket = source.substring(0, slash);
     String srcKey = source.substring(slash + 1);
-    boolean replace = s3.header("x-amz-metadata-directive").map("REPLACE"::equalsIgnoreCase).orElse(false);
-    return withBucket(srcBucket, account, Bucket.Access.READ, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> {
-      if (found.isEmpty()) {
-        return complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source));
-      }
-      ObjectEntry src = found.get().entry();
-      PutOptions options = new PutOptions(account, null, null, true,
-          replace ? contentType(request) : src.contentType(),
-          replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
-      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
-          ? Source.empty() : objects.content(found.get().manifest(), 0, src.sizeBytes() - 1);
-      return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
-          "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
-              + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
-    }));
+    if (ObjectNames.bucketProblem(srcBucket).isPresent() || ObjectNames.keyProblem(srcKey).isPresent()) {
+      return complete(error(400, "InvalidArgument", "Invalid copy source object key", path));
+    }
+    return withBucket(srcBucket, account, Bucket.Access.READ, "/" + source, info -> onSuccess(objects.get(srcBucket, srcKey), found -> found.isEmpty()
+        ? complete(error(404, "NoSuchKey", "The specified key does not exist.", "/" + source))
+        : inner.apply(found.get())));
   }
 
   /** The ETag of an entry: S3's hex MD5 when it was uploaded through S3, else the file id. */

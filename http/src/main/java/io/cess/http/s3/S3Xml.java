@@ -5,6 +5,7 @@ import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import io.cess.actors.bucket.Bucket;
+import io.cess.actors.bucket.BucketUploads;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -98,6 +99,39 @@ final class S3Xml {
       b.append("<CommonPrefixes><Prefix>").append(enc(p, encodeUrl)).append("</Prefix></CommonPrefixes>");
     }
     return b.append("</ListBucketResult>").toString();
+  }
+
+  /** ListMultipartUploads: the uploads in progress, each with its owner as initiator and owner. */
+  static String listUploads(
+      String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads,
+      BucketUploads.UploadPage page, boolean encodeUrl) {
+    StringBuilder b = new StringBuilder("<ListMultipartUploadsResult xmlns=\"" + NS + "\"><Bucket>").append(escape(bucket))
+        .append("</Bucket><KeyMarker>").append(enc(keyMarker == null ? "" : keyMarker, encodeUrl))
+        .append("</KeyMarker><UploadIdMarker>").append(escape(uploadIdMarker == null ? "" : uploadIdMarker)).append("</UploadIdMarker>");
+    if (page.truncated()) {
+      b.append("<NextKeyMarker>").append(enc(page.nextKeyMarker(), encodeUrl)).append("</NextKeyMarker><NextUploadIdMarker>")
+          .append(escape(page.nextUploadIdMarker() == null ? "" : page.nextUploadIdMarker())).append("</NextUploadIdMarker>");
+    }
+    if (delimiter != null) {
+      b.append("<Delimiter>").append(enc(delimiter, encodeUrl)).append("</Delimiter>");
+    }
+    b.append("<Prefix>").append(enc(prefix, encodeUrl)).append("</Prefix><MaxUploads>").append(maxUploads)
+        .append("</MaxUploads><IsTruncated>").append(page.truncated()).append("</IsTruncated>");
+    if (encodeUrl) {
+      b.append("<EncodingType>url</EncodingType>");
+    }
+    for (BucketUploads.OpenUpload u : page.uploads()) {
+      String owner = escape(u.owner() == null ? "" : u.owner());
+      b.append("<Upload><Key>").append(enc(u.key(), encodeUrl)).append("</Key><UploadId>").append(escape(u.uploadId()))
+          .append("</UploadId><Initiator><ID>").append(owner).append("</ID><DisplayName>").append(owner)
+          .append("</DisplayName></Initiator><Owner><ID>").append(owner).append("</ID><DisplayName>").append(owner)
+          .append("</DisplayName></Owner><StorageClass>STANDARD</StorageClass><Initiated>").append(timestamp(u.initiatedAt()))
+          .append("</Initiated></Upload>");
+    }
+    for (String p : page.commonPrefixes()) {
+      b.append("<CommonPrefixes><Prefix>").append(enc(p, encodeUrl)).append("</Prefix></CommonPrefixes>");
+    }
+    return b.append("</ListMultipartUploadsResult>").toString();
   }
 
   private static String enc(String s, boolean url) {

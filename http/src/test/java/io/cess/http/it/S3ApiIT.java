@@ -292,6 +292,196 @@ public class S3ApiIT {
     }
   }
 
+  private software.amazon.awssdk.services.s3.S3Client sdk(URI endpoint, boolean pathStyle) {
+    return software.amazon.awssdk.services.s3.S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .forcePathStyle(pathStyle)
+        // *.s3.localhost to loopback, whatever this machine's resolver says about it
+        .httpClientBuilder(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().dnsResolver(new LoopbackLocalhost()))
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(accessKeyId, secret)))
+        .build();
+  }
+
+  /** Resolves {@code localhost} and every {@code *.localhost} to 127.0.0.1 (as RFC 6761 lets resolvers do), nothing else but 127.0.0.1 itself. */
+  private static final class LoopbackLocalhost implements org.apache.hc.client5.http.DnsResolver {
+    @Override
+    public java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+      if (host.equals("127.0.0.1") || host.equals("localhost") || host.endsWith(".localhost")) {
+        return new java.net.InetAddress[] {java.net.InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+      }
+      throw new java.net.UnknownHostException(host + " is not under localhost");
+    }
+
+    @Override
+    public String resolveCanonicalHostname(String host) {
+      return host;
+    }
+  }
+
+  @Test
+  public void virtualHostedStyleAddressesTheBucketByHost() throws Exception {
+    URI endpoint = URI.create("http://s3.localhost:" + URI.create(cluster.url(3)).getPort());
+    try (software.amazon.awssdk.services.s3.S3Client virtual = sdk(endpoint, false);
+        software.amazon.awssdk.services.s3.S3Client pathStyle = sdk(URI.create(cluster.url(1)), true)) {
+      String bucket = "s3-vhost-" + RUN;
+      virtual.createBucket(b -> b.bucket(bucket));
+      byte[] content = randomBytes(70_000);
+      virtual.putObject(b -> b.bucket(bucket).key("dir/with space+plus.bin"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+      // the same object either way: the bucket from the Host or from the path
+      assertArrayEquals(content, pathStyle.getObjectAsBytes(b -> b.bucket(bucket).key("dir/with space+plus.bin")).asByteArray());
+      assertArrayEquals(content, virtual.getObjectAsBytes(b -> b.bucket(bucket).key("dir/with space+plus.bin")).asByteArray());
+      assertEquals(List.of("dir/with space+plus.bin"),
+          virtual.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(o -> o.key()).toList());
+      assertTrue(virtual.listBuckets().buckets().stream().anyMatch(x -> x.name().equals(bucket)));
+      assertEquals(404, org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.NoSuchBucketException.class,
+          () -> virtual.listObjectsV2(b -> b.bucket("nosuch-" + RUN))).statusCode());
+      virtual.deleteObject(b -> b.bucket(bucket).key("dir/with space+plus.bin"));
+      virtual.deleteBucket(b -> b.bucket(bucket));
+      assertEquals(404, s3(1, "HEAD", "/" + bucket, new byte[0]).statusCode());
+    }
+  }
+
+  @Test
+  public void multipartUploadsAreListedAndPartsCopiedFromObjects() throws Exception {
+    try (software.amazon.awssdk.services.s3.S3Client sdk = sdk(URI.create(cluster.url(1)), true)) {
+      String bucket = "s3-mpx-" + RUN;
+      sdk.createBucket(b -> b.bucket(bucket));
+      byte[] source = randomBytes(6 * 1024 * 1024 + 5);
+      sdk.putObject(b -> b.bucket(bucket).key("source.bin"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(source));
+
+      String first = sdk.createMultipartUpload(b -> b.bucket(bucket).key("logs/a")).uploadId();
+      String second = sdk.createMultipartUpload(b -> b.bucket(bucket).key("logs/a")).uploadId();
+      String other = sdk.createMultipartUpload(b -> b.bucket(bucket).key("copy.bin")).uploadId();
+      var all = sdk.listMultipartUploads(b -> b.bucket(bucket));
+      assertEquals(List.of("copy.bin#" + other, "logs/a#" + first, "logs/a#" + second),
+          all.uploads().stream().map(u -> u.key() + "#" + u.uploadId()).toList());
+      assertEquals(Boolean.FALSE, all.isTruncated());
+      var page = sdk.listMultipartUploads(b -> b.bucket(bucket).prefix("logs/").maxUploads(1));
+      assertEquals(List.of(first), page.uploads().stream().map(u -> u.uploadId()).toList());
+      assertEquals(Boolean.TRUE, page.isTruncated());
+      var rest = sdk.listMultipartUploads(b -> b.bucket(bucket).prefix("logs/")
+          .keyMarker(page.nextKeyMarker()).uploadIdMarker(page.nextUploadIdMarker()));
+      assertEquals(List.of(second), rest.uploads().stream().map(u -> u.uploadId()).toList());
+      assertEquals(List.of("logs/"),
+          sdk.listMultipartUploads(b -> b.bucket(bucket).delimiter("/")).commonPrefixes().stream().map(p -> p.prefix()).toList());
+
+      // parts copied from an object: a range, then the rest
+      var part1 = sdk.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("source.bin").destinationBucket(bucket)
+          .destinationKey("copy.bin").uploadId(other).partNumber(1).copySourceRange("bytes=0-5242879"));
+      var part2 = sdk.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("source.bin").destinationBucket(bucket)
+          .destinationKey("copy.bin").uploadId(other).partNumber(2).copySourceRange("bytes=5242880-" + (source.length - 1)));
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      assertEquals("\"" + HexFormat.of().formatHex(md5.digest(java.util.Arrays.copyOfRange(source, 0, 5242880))) + "\"",
+          part1.copyPartResult().eTag());
+      var badRange = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+          () -> sdk.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("source.bin").destinationBucket(bucket)
+              .destinationKey("copy.bin").uploadId(other).partNumber(3).copySourceRange("bytes=0-" + source.length)));
+      assertEquals("InvalidArgument", badRange.awsErrorDetails().errorCode());
+      var missing = org.junit.Assert.assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+          () -> sdk.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("nope").destinationBucket(bucket)
+              .destinationKey("copy.bin").uploadId(other).partNumber(3)));
+      assertEquals(404, missing.statusCode());
+      sdk.completeMultipartUpload(b -> b.bucket(bucket).key("copy.bin").uploadId(other).multipartUpload(m -> m.parts(
+          software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(part1.copyPartResult().eTag()).build(),
+          software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(part2.copyPartResult().eTag()).build())));
+      assertArrayEquals(source, sdk.getObjectAsBytes(b -> b.bucket(bucket).key("copy.bin")).asByteArray());
+
+      // another account may not copy from this bucket into its own upload
+      String foreignBucket = "s3-mpx-other-" + RUN;
+      assertEquals(200, s3(otherAccount, 2, "PUT", "/" + foreignBucket, new byte[0], Map.of()).statusCode());
+      String foreign = uploadIdOf(s3(otherAccount, 2, "POST", "/" + foreignBucket + "/stolen?uploads", new byte[0], Map.of()));
+      assertError(s3(otherAccount, 2, "PUT", "/" + foreignBucket + "/stolen?partNumber=1&uploadId=" + foreign, new byte[0],
+          Map.of("x-amz-copy-source", "/" + bucket + "/source.bin")), 403, "AccessDenied");
+
+      // completed and aborted uploads are no longer listed
+      sdk.abortMultipartUpload(b -> b.bucket(bucket).key("logs/a").uploadId(first));
+      assertEquals(List.of(second),
+          sdk.listMultipartUploads(b -> b.bucket(bucket)).uploads().stream().map(u -> u.uploadId()).toList());
+      sdk.abortMultipartUpload(b -> b.bucket(bucket).key("logs/a").uploadId(second));
+      assertEquals(0, sdk.listMultipartUploads(b -> b.bucket(bucket)).uploads().size());
+    }
+  }
+
+  @Test
+  public void flexibleChecksumsAreVerifiedAndAMismatchStoresNothing() throws Exception {
+    String bucket = "s3-sum-" + RUN;
+    byte[] none = new byte[0];
+    assertEquals(200, s3(1, "PUT", "/" + bucket, none).statusCode());
+    byte[] content = randomBytes(1024 * 1024 + 99);
+    byte[] changed = content.clone();
+    changed[12345] ^= 1;
+    io.cess.core.s3.ChecksumAlgorithm sha256 = io.cess.core.s3.ChecksumAlgorithm.SHA256;
+
+    // a header: checked, echoed; a body that does not match is BadDigest and leaves nothing
+    HttpResponse<byte[]> put = s3(signer, 1, "PUT", "/" + bucket + "/h", content,
+        Map.of("x-amz-checksum-sha256", io.cess.core.s3.Checksums.base64(sha256, content)));
+    assertEquals(text(put), 200, put.statusCode());
+    assertEquals(io.cess.core.s3.Checksums.base64(sha256, content), put.headers().firstValue("x-amz-checksum-sha256").orElse(""));
+    HttpResponse<byte[]> bad = s3(signer, 2, "PUT", "/" + bucket + "/h", changed,
+        Map.of("x-amz-checksum-sha256", io.cess.core.s3.Checksums.base64(sha256, content)));
+    assertError(bad, 400, "BadDigest");
+    assertTrue(text(bad), text(bad).contains("The SHA256 you specified did not match the calculated checksum."));
+    assertArrayEquals("the object before the refused put is still there", content, s3(3, "GET", "/" + bucket + "/h", none).body());
+    assertError(s3(signer, 2, "PUT", "/" + bucket + "/h2", changed,
+        Map.of("x-amz-checksum-crc32c", io.cess.core.s3.Checksums.base64(io.cess.core.s3.ChecksumAlgorithm.CRC32C, content))), 400, "BadDigest");
+    assertError(s3(3, "GET", "/" + bucket + "/h2", none), 404, "NoSuchKey");
+
+    // a trailer (x-amz-sdk-checksum-algorithm without a value): checked when the body ends
+    io.cess.core.s3.ChecksumAlgorithm crc64 = io.cess.core.s3.ChecksumAlgorithm.CRC64NVME;
+    HttpResponse<byte[]> trailed = s3(signer, 1, "PUT", "/" + bucket + "/t", trailerBody(content, crc64, io.cess.core.s3.Checksums.base64(crc64, content)),
+        trailerHeaders(content.length, crc64));
+    assertEquals(text(trailed), 200, trailed.statusCode());
+    assertEquals(io.cess.core.s3.Checksums.base64(crc64, content), trailed.headers().firstValue("x-amz-checksum-crc64nvme").orElse(""));
+    assertArrayEquals(content, s3(2, "GET", "/" + bucket + "/t", none).body());
+    assertError(s3(signer, 1, "PUT", "/" + bucket + "/t2", trailerBody(changed, crc64, io.cess.core.s3.Checksums.base64(crc64, content)),
+        trailerHeaders(content.length, crc64)), 400, "BadDigest");
+    assertError(s3(3, "GET", "/" + bucket + "/t2", none), 404, "NoSuchKey");
+
+    // a part: the same, and a refused part is not listed
+    String target = "/" + bucket + "/mp";
+    String uploadId = uploadIdOf(s3(2, "POST", target + "?uploads", none));
+    assertError(s3(signer, 3, "PUT", target + "?partNumber=1&uploadId=" + uploadId, trailerBody(changed, crc64, io.cess.core.s3.Checksums.base64(crc64, content)),
+        trailerHeaders(content.length, crc64)), 400, "BadDigest");
+    assertTrue(!text(s3(1, "GET", target + "?uploadId=" + uploadId, none)).contains("<Part>"));
+    HttpResponse<byte[]> part = s3(signer, 3, "PUT", target + "?partNumber=1&uploadId=" + uploadId, content,
+        Map.of("x-amz-checksum-crc32", io.cess.core.s3.Checksums.base64(io.cess.core.s3.ChecksumAlgorithm.CRC32, content)));
+    assertEquals(text(part), 200, part.statusCode());
+    assertEquals(io.cess.core.s3.Checksums.base64(io.cess.core.s3.ChecksumAlgorithm.CRC32, content),
+        part.headers().firstValue("x-amz-checksum-crc32").orElse(""));
+    assertEquals(204, s3(1, "DELETE", target + "?uploadId=" + uploadId, none).statusCode());
+
+    // the SDK with another algorithm than its default
+    try (software.amazon.awssdk.services.s3.S3Client sdk = sdk(URI.create(cluster.url(2)), true)) {
+      var answer = sdk.putObject(b -> b.bucket(bucket).key("sdk").checksumAlgorithm(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.SHA1),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+      assertEquals(io.cess.core.s3.Checksums.base64(io.cess.core.s3.ChecksumAlgorithm.SHA1, content), answer.checksumSHA1());
+    }
+  }
+
+  /** An unsigned aws-chunked body of 64 KiB chunks with a checksum trailer, as the AWS SDKs send it. */
+  private static byte[] trailerBody(byte[] content, io.cess.core.s3.ChecksumAlgorithm algorithm, String value) {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int at = 0; at < content.length; at += 65536) {
+      int n = Math.min(65536, content.length - at);
+      body.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      body.write(content, at, n);
+      body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    body.writeBytes(("0\r\n" + algorithm.headerName() + ":" + value + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    return body.toByteArray();
+  }
+
+  private static Map<String, String> trailerHeaders(int decodedLength, io.cess.core.s3.ChecksumAlgorithm algorithm) {
+    return Map.of(
+        "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "content-encoding", "aws-chunked",
+        "x-amz-decoded-content-length", Integer.toString(decodedLength),
+        "x-amz-trailer", algorithm.headerName(),
+        "x-amz-sdk-checksum-algorithm", algorithm.name());
+  }
+
   private static String uploadIdOf(HttpResponse<byte[]> initiated) {
     assertEquals(text(initiated), 200, initiated.statusCode());
     return text(initiated).replaceAll("(?s).*<UploadId>([^<]+)</UploadId>.*", "$1");
