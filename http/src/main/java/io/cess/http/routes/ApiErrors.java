@@ -73,6 +73,9 @@ public final class ApiErrors {
     if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
       return response(StatusCodes.SERVICE_UNAVAILABLE, "Timeout", "the cluster did not answer in time: " + e.getMessage());
     }
+    if (e instanceof io.cess.http.protect.BodyTooSlowException) {
+      return response(StatusCodes.REQUEST_TIMEOUT, "RequestTimeout", e.getMessage() + "; nothing was stored");
+    }
     if (e instanceof EntityStreamSizeException size) {
       return response(StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "request body exceeds the limit of " + size.limit() + " bytes");
     }
