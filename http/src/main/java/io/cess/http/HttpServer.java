@@ -64,7 +64,7 @@ public final class HttpServer {
       api.add(new io.cess.http.s3.S3Routes(
               services.objects(), services.accounts(), config.getString("cess.http.s3.region"), limiter)
           .route());
-      // registration is unsigned by nature (the account does not exist yet): budgeted by client address
+      // registration names no existing account (it is signed by the key it registers): budgeted by client address
       api.add(extractRequest(request -> request.method().equals(HttpMethods.POST) && request.getUri().path().equals("/v1/accounts")
           ? limiter.limitByClientAddress(accounts::register) : reject()));
       // every other gateway route is behind the authenticator (signatures verified once)
