@@ -5,11 +5,15 @@ import static akka.http.javadsl.server.Directives.*;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.Guardian.NodeServices;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.core.crypto.SegmentCipher;
+import com.typesafe.config.Config;
 import io.cess.http.auth.RequestAuthenticator;
+import io.cess.http.protect.BodyPace;
+import io.cess.http.protect.RateLimiter;
 import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
 import io.cess.http.routes.BucketRoutes;
@@ -49,20 +53,29 @@ public final class HttpServer {
               .route());
     }
     if (services.objects() != null) {
-      RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), system.settings().config());
+      Config config = system.settings().config();
+      // request budgets are charged where the caller becomes known: after its signature is verified
+      RateLimiter limiter = new RateLimiter(RateLimiter.Settings.fromConfig(config));
+      BodyPace pace = new BodyPace(BodyPace.Settings.fromConfig(config));
+      RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), config, limiter);
       AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
       ObjectRoutes objects = new ObjectRoutes(services.objects());
       BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
+      List<Route> api = new ArrayList<>();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
-      routes.add(new io.cess.http.s3.S3Routes(
-              services.objects(), services.accounts(), io.cess.http.s3.S3Settings.fromConfig(system.settings().config()))
+      api.add(new io.cess.http.s3.S3Routes(
+              services.objects(), services.accounts(), io.cess.http.s3.S3Settings.fromConfig(config), limiter)
           .route());
-      routes.add(accounts.register());
+      // registration names no existing account (it is signed by the key it registers): budgeted by client address
+      api.add(extractRequest(request -> request.method().equals(HttpMethods.POST) && request.getUri().path().equals("/v1/accounts")
+          ? limiter.limitByClientAddress(accounts::register) : reject()));
       // every other gateway route is behind the authenticator (signatures verified once)
-      routes.add(auth.authenticate(caller -> concat(
+      api.add(auth.authenticate(caller -> concat(
           accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files)));
+      // the public API's request bodies must keep a minimum pace (internal transfers have their own timeout)
+      routes.add(pace.paced(() -> concat(api.get(0), api.subList(1, api.size()).toArray(Route[]::new))));
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

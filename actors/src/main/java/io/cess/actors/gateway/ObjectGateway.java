@@ -119,7 +119,10 @@ public final class ObjectGateway {
     MessageDigest whole = Sha256.newDigest();
     MessageDigest md5 = options.computeMd5() || options.expectedMd5Base64() != null ? io.cess.core.s3.ETags.newMd5() : null;
     long[] size = {0};
-    List<Manifest.Segment> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    // every segment store started, so that a failed upload can remove what they stored: a body
+    // that fails (cut off, too large, too slow) fails the stream at once, while segments already
+    // handed to placement are still being written and finish later
+    List<CompletableFuture<Manifest.Segment>> started = java.util.Collections.synchronizedList(new ArrayList<>());
     return body.via(new Segmenter(settings.segmentSizeBytes()))
         .map(
             segment -> {
@@ -135,15 +138,14 @@ public final class ObjectGateway {
         .zipWithIndex()
         .mapAsync(
             settings.uploadParallelism(),
-            p ->
-                CompletableFuture.supplyAsync(
-                        () -> codec.encode(dataKey, uploadId, p.second().intValue(), p.first().toArray()), codecExecutor)
-                    .thenCompose(encoded -> storeSegment(encoded, policy))
-                    .thenApply(
-                        segment -> {
-                          written.add(segment);
-                          return segment;
-                        }))
+            p -> {
+              CompletableFuture<Manifest.Segment> segment = CompletableFuture.supplyAsync(
+                      () -> codec.encode(dataKey, uploadId, p.second().intValue(), p.first().toArray()), codecExecutor)
+                  .thenCompose(encoded -> storeSegment(encoded, policy))
+                  .toCompletableFuture();
+              started.add(segment);
+              return segment;
+            })
         .runWith(Sink.seq(), system)
         .thenCompose(
             segments -> {
@@ -164,11 +166,23 @@ public final class ObjectGateway {
             })
         .whenComplete(
             (stored, failure) -> {
-              if (failure != null && !written.isEmpty()) {
-                log.info("upload of {} failed ({}); removing its {} stored segments", reference, failure.toString(), written.size());
-                transfers.deleteShards(ShardTransfers.shardsOf(List.copyOf(written)));
+              if (failure != null) {
+                removeStoredSegments(reference, failure, List.copyOf(started));
               }
             });
+  }
+
+  /** Once every segment store of a failed upload has settled, deletes the shards of those that succeeded. */
+  private void removeStoredSegments(String reference, Throwable failure, List<CompletableFuture<Manifest.Segment>> started) {
+    CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+        .handle((allSettled, someFailed) -> {
+          List<Manifest.Segment> written = started.stream().filter(f -> !f.isCompletedExceptionally()).map(CompletableFuture::join).toList();
+          if (!written.isEmpty()) {
+            log.info("upload of {} failed ({}); removing its {} stored segments", reference, failure.toString(), written.size());
+            transfers.deleteShards(ShardTransfers.shardsOf(written));
+          }
+          return Done.getInstance();
+        });
   }
 
   /** Places every shard of a coded segment on its own miner, at most M of them per node. */

@@ -11,6 +11,7 @@ import io.cess.actors.gateway.AccountKeyring;
 import io.cess.core.account.ReplayCache;
 import io.cess.core.account.RequestAuthException;
 import io.cess.core.account.RequestSignature;
+import io.cess.http.protect.RateLimiter;
 import io.cess.http.routes.ApiErrors;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,10 +37,13 @@ public final class RequestAuthenticator {
   private final Duration maxSkew;
   private final ReplayCache replays;
   private final Clock clock = Clock.systemUTC();
+  private final RateLimiter limiter;
 
-  public RequestAuthenticator(AccountKeyring accounts, Config config) {
+  /** {@code limiter}: the request budgets, charged once the caller is known. */
+  public RequestAuthenticator(AccountKeyring accounts, Config config, RateLimiter limiter) {
     Config c = config.getConfig("cess.http.auth");
     this.accounts = accounts;
+    this.limiter = limiter;
     this.required = c.getBoolean("require");
     this.maxSkew = c.getDuration("max-clock-skew");
     this.replays = new ReplayCache(maxSkew, c.getInt("replay-cache-entries"), clock);
@@ -53,7 +57,7 @@ public final class RequestAuthenticator {
             return required
                 ? ApiErrors.complete(StatusCodes.UNAUTHORIZED, "MissingAuthentication",
                     "sign the request: Authorization: CESS-ED25519 Account=<id>, Signature=<base64> (see `cess account create`)")
-                : inner.apply(Optional.empty());
+                : limiter.limitByClientAddress(() -> inner.apply(Optional.empty()));
           }
           RequestSignature.Parsed parsed;
           try {
@@ -68,7 +72,8 @@ public final class RequestAuthenticator {
                   return ApiErrors.complete(StatusCodes.FORBIDDEN, "NoSuchAccount", "account " + parsed.accountId() + " does not exist");
                 }
                 byte[] key = io.cess.core.account.AccountIds.parsePublicKey(account.signingKey());
-                return verified(request, parsed, key).map(ApiErrors::completeWith).orElseGet(() -> inner.apply(Optional.of(caller(request, parsed))));
+                return verified(request, parsed, key).map(ApiErrors::completeWith).orElseGet(() -> limiter.limit(
+                    RateLimiter.accountKey(parsed.accountId()), () -> inner.apply(Optional.of(caller(request, parsed)))));
               });
         });
   }

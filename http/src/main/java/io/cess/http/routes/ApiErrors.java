@@ -82,6 +82,9 @@ public final class ApiErrors {
     if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
       return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "Timeout", "the cluster did not answer in time: " + e.getMessage());
     }
+    if (e instanceof io.cess.http.protect.BodyTooSlowException) {
+      return new ApiError(StatusCodes.REQUEST_TIMEOUT, "RequestTimeout", e.getMessage() + "; nothing was stored");
+    }
     if (e instanceof EntityStreamSizeException size) {
       return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "EntityTooLarge", "request body exceeds the limit of " + size.limit() + " bytes");
     }

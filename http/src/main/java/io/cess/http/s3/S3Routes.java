@@ -30,6 +30,7 @@ import io.cess.core.s3.S3ErrorCode;
 import io.cess.core.s3.S3Request;
 import io.cess.core.s3.SigV4;
 import io.cess.core.s3.VerifiedRequest;
+import io.cess.http.protect.RateLimiter;
 import io.cess.http.routes.ByteRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,9 +71,12 @@ public final class S3Routes {
   private final S3Settings settings;
   private final Clock clock = Clock.systemUTC();
   private final MultipartRoutes multipart;
+  private final RateLimiter limiter;
 
-  public S3Routes(ObjectGateway objects, AccountKeyring accounts, S3Settings settings) {
+  /** {@code limiter}: the request budgets, charged once SigV4 names the account. */
+  public S3Routes(ObjectGateway objects, AccountKeyring accounts, S3Settings settings, RateLimiter limiter) {
     this.objects = objects;
+    this.limiter = limiter;
     this.accounts = accounts;
     this.settings = settings;
     this.multipart = new MultipartRoutes(objects, this);
@@ -110,7 +114,9 @@ public final class S3Routes {
           } catch (S3AuthException e) {
             return complete(error(e.httpStatus(), e.errorCode(), e.getMessage(), s3.rawPath()));
           }
-          return dispatch(request, s3, verified, found.get().accountId());
+          String account = found.get().accountId();
+          return limiter.limit(RateLimiter.accountKey(account), retryAfterSeconds -> slowDown(retryAfterSeconds, s3.rawPath()),
+              () -> dispatch(request, s3, verified, account));
         });
   }
 
@@ -535,6 +541,12 @@ public final class S3Routes {
     return String.valueOf(t.getMessage());
   }
 
+  /** Over the account's request budget: 429 (S3 itself answers 503) with Retry-After and S3's SlowDown. */
+  static HttpResponse slowDown(long retryAfterSeconds, String resource) {
+    return error(429, "SlowDown", "Please reduce your request rate; retry after " + retryAfterSeconds + " s.", resource)
+        .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
   static HttpResponse error(int status, String code, String message, String resource) {
     return S3Xml.error(status, code, message, resource);
   }
@@ -550,7 +562,11 @@ public final class S3Routes {
       return error(400, m.code(), m.getMessage(), resource);
     }
     if (e instanceof akka.http.scaladsl.model.EntityStreamSizeException) {
-      return error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", resource);
+      return error(413, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", resource);
+    }
+    if (e instanceof io.cess.http.protect.BodyTooSlowException) {
+      return error(408, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period: "
+          + e.getMessage(), resource);
     }
     if (e instanceof io.cess.core.placement.PlacementException || e instanceof io.cess.actors.transfer.TransferException) {
       return error(503, "ServiceUnavailable", e.getMessage(), resource);
