@@ -94,7 +94,7 @@ public final class Guardian {
                 .init(
                     akka.cluster.typed.SingletonActor.of(
                             RepairScan.create(
-                                repairs, gateway.repairScanInterval(), gateway.repairFileTimeout(), 4,
+                                repairs, gateway.repairScanInterval(), gateway.repairFileTimeout(), gateway.repairScanTimeout(), 4,
                                 new OrphanCollector(system, transfers, transfer, gateway), gateway.orphanScanInterval()),
                             "repair-scan")
                         .withSettings(akka.cluster.typed.ClusterSingletonSettings.create(system).withRole("gateway")));

@@ -22,6 +22,8 @@ import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
 import io.cess.http.routes.HealthRoutes;
 import io.cess.http.routes.ObjectRoutes;
+import io.cess.http.rpc.RpcMethods;
+import io.cess.http.rpc.RpcRoutes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,8 @@ public final class HttpServer {
       ObjectRoutes objects = new ObjectRoutes(services.objects());
       BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
+      RpcRoutes.Settings rpcSettings = RpcRoutes.Settings.fromConfig(config);
+      RpcRoutes rpc = RpcRoutes.of(new RpcMethods(system, services.objects(), services.accounts(), rpcSettings.maxContentBytes()), rpcSettings);
       List<Route> api = new ArrayList<>();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
       api.add(new io.cess.http.s3.S3Routes(
@@ -73,7 +77,8 @@ public final class HttpServer {
           ? limiter.limitByClientAddress(accounts::register) : reject()));
       // every other gateway route is behind the authenticator (signatures verified once)
       api.add(auth.authenticate(caller -> concat(
-          accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files)));
+          accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files,
+          rpc.route(caller))));
       // the public API's request bodies must keep a minimum pace (internal transfers have their own timeout)
       routes.add(pace.paced(() -> concat(api.get(0), api.subList(1, api.size()).toArray(Route[]::new))));
     }

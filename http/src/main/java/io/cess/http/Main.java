@@ -2,6 +2,7 @@ package io.cess.http;
 
 import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
+import io.cess.http.cli.CallCommand;
 import io.cess.http.cli.RequestBenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.KeysCommand;
@@ -28,8 +29,12 @@ public final class Main {
                   --home DIR
         put     upload a file: --file F --url http://host:port/v1/buckets/B/objects/K
                   [--encrypt true [--key-file ~/.cess/client.key]]  (the gateway never sees the key)
-                  [--account ~/.cess/account.key]  (sign: the data key is wrapped to the account)
+                  [--account FILE]  (put, get, call, status and bench sign with this account;
+                  default ~/.cess/account.key, which `cess up` creates and registers)
         get     download an object: --file F --url URL [--decrypt true [--key-file FILE]]
+        call    one signed request, printed like curl -i (status and headers to stderr):
+                  call GET|HEAD|PUT|POST|DELETE URL  [--data TEXT | --data-file F]
+                  [--header 'Name: value']...  [--account ~/.cess/account.key]
         account create  make an Ed25519 account key file and register it with a gateway
                 account show    print the account's public record
                   --file ~/.cess/account.key  --url http://127.0.0.1:8081
@@ -77,6 +82,7 @@ public final class Main {
             case "bench-requests" -> RequestBenchCommand.run(rest);
             case "put" -> TransferCommands.put(rest);
             case "get" -> TransferCommands.get(rest);
+            case "call" -> CallCommand.run(rest);
             case "account" -> AccountCommand.run(rest);
             case "keys" -> KeysCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);

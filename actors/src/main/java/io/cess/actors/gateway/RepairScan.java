@@ -39,13 +39,15 @@ public final class RepairScan {
   private RepairScan() {}
 
   public static Behavior<Command> create(
-      ShardRepair repairs, Duration interval, Duration fileTimeout, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
-    return Behaviors.<Command>supervise(scan(repairs, interval, fileTimeout, parallelism, orphans, orphanInterval))
+      ShardRepair repairs, Duration interval, Duration fileTimeout, Duration scanTimeout, int parallelism, OrphanCollector orphans,
+      Duration orphanInterval) {
+    return Behaviors.<Command>supervise(scan(repairs, interval, fileTimeout, scanTimeout, parallelism, orphans, orphanInterval))
         .onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(interval, interval.multipliedBy(10), 0.2));
   }
 
   private static Behavior<Command> scan(
-      ShardRepair repairs, Duration interval, Duration fileTimeout, int parallelism, OrphanCollector orphans, Duration orphanInterval) {
+      ShardRepair repairs, Duration interval, Duration fileTimeout, Duration scanTimeout, int parallelism, OrphanCollector orphans,
+      Duration orphanInterval) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -77,6 +79,7 @@ public final class RepairScan {
                                                 .orTimeout(fileTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                                                 // a file that cannot be repaired now (logged by repair) waits for the next scan
                                                 .exceptionally(e -> 0))
+                                    .completionTimeout(scanTimeout)
                                     .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),
                                 Finished::new);
                             return Behaviors.same();

@@ -31,7 +31,7 @@ public final class AccountRoutes {
 
   /** What anyone may see of an account: never the wrapped private key. */
   public record AccountView(String accountId, String status, String signingKey, String encryptionKey, Instant createdAt) {
-    static AccountView of(Account.Details d) {
+    public static AccountView of(Account.Details d) {
       return new AccountView(d.accountId(), d.status(), d.signingKey(), d.encryptionKey(), d.createdAt());
     }
   }

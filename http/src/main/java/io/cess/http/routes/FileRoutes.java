@@ -105,7 +105,7 @@ public final class FileRoutes {
 
   static final long EVENT_INTERVAL_MS = 1000;
 
-  static FileView view(Manifest m) {
+  public static FileView view(Manifest m) {
     return new FileView(
         m.fileId(),
         m.sizeBytes(),

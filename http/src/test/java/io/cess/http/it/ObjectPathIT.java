@@ -311,6 +311,61 @@ public class ObjectPathIT {
     assertTrue(theirs.toString(), theirs.isEmpty());
   }
 
+  private static JsonNode rpc(int node, io.cess.core.account.AccountKeys keys, String body) throws Exception {
+    HttpResponse<byte[]> r = signed(node, keys, "POST", "/rpc", body.getBytes(StandardCharsets.UTF_8));
+    assertEquals(new String(r.body(), StandardCharsets.UTF_8), 200, r.statusCode());
+    return json(r.body());
+  }
+
+  @Test
+  public void jsonRpcCallsTheNativeOperationsSingleAndBatchedWithTheSameAccessRules() throws Exception {
+    String bucket = BUCKET + "-rpc";
+    byte[] content = randomBytes(70_000);
+    String b64 = java.util.Base64.getEncoder().encodeToString(content);
+    io.cess.core.account.AccountKeys me = cluster.account();
+    JsonNode added = rpc(1, me, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":{\"bucket\":\"" + bucket
+        + "\",\"key\":\"docs/a.bin\",\"content\":\"" + b64 + "\"}}");
+    assertEquals(added.toString(), Sha256.hex(content), added.path("result").path("sha256").asText());
+    // the REST API sees the same object
+    assertTrue(Arrays.equals(content, send(2, "GET", "/v1/buckets/" + bucket + "/objects/docs/a.bin", HttpRequest.BodyPublishers.noBody()).body()));
+
+    JsonNode batch = rpc(2, me, "["
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"get\",\"method\":\"get\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"docs/a.bin\"}},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"cat\",\"method\":\"cat\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"docs/a.bin\",\"offset\":100,\"length\":1000}},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"list\",\"method\":\"list\",\"params\":{\"bucket\":\"" + bucket + "\",\"prefix\":\"docs/\"}},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"missing\",\"method\":\"get\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"nope\"}},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"bad\",\"method\":\"get\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"a/../b\"}},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"who\",\"method\":\"get_account\",\"params\":{\"accountId\":\"" + me.accountId() + "\"}},"
+        + "{\"jsonrpc\":\"2.0\",\"method\":\"get\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"docs/a.bin\"}}"
+        + "]");
+    assertEquals("six answers, none for the notification: " + batch, 6, batch.size());
+    assertEquals(70_000, batch.get(0).path("result").path("sizeBytes").asLong());
+    assertTrue(Arrays.equals(Arrays.copyOfRange(content, 100, 1100),
+        java.util.Base64.getDecoder().decode(batch.get(1).path("result").path("content").asText())));
+    assertEquals("docs/a.bin", batch.get(2).path("result").path("objects").get(0).path("key").asText());
+    assertEquals(-32000, batch.get(3).path("error").path("code").asInt());
+    assertEquals("NoSuchKey", batch.get(3).path("error").path("data").path("code").asText());
+    assertEquals(-32602, batch.get(4).path("error").path("code").asInt());
+    assertEquals(me.accountId(), batch.get(5).path("result").path("accountId").asText());
+
+    // another account: AccessDenied, and its add stores nothing
+    io.cess.core.account.AccountKeys stranger = io.cess.core.account.AccountKeys.generate();
+    byte[] registration = ("{\"signingKey\":\"" + stranger.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, signed(1, stranger, "POST", "/v1/accounts", registration).statusCode());
+    JsonNode denied = rpc(3, stranger, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":{\"bucket\":\"" + bucket
+        + "\",\"key\":\"planted\",\"content\":\"AAAA\"}}");
+    assertEquals("AccessDenied", denied.path("error").path("data").path("code").asText());
+    assertEquals(404, send(1, "GET", "/v1/buckets/" + bucket + "/objects/planted", HttpRequest.BodyPublishers.noBody()).statusCode());
+    // the body is the operation: an unsigned payload or another body than the signed one is refused
+    HttpResponse<byte[]> unsignedPayload = http.send(cluster.request(1, "POST", "/rpc")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"list\",\"params\":{\"bucket\":\"" + bucket + "\"}}"))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(400, unsignedPayload.statusCode());
+    assertEquals("SignedPayloadRequired", json(unsignedPayload.body()).path("code").asText());
+    JsonNode deleted = rpc(1, me, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"delete\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"docs/a.bin\"}}");
+    assertTrue(deleted.toString(), deleted.path("result").path("deleted").asBoolean());
+  }
+
   @Test
   public void anAccountMintsListsAndRevokesItsOwnAccessKeys() throws Exception {
     io.cess.core.account.AccountKeys keys = io.cess.core.account.AccountKeys.generate();
@@ -561,9 +616,13 @@ public class ObjectPathIT {
   public void clientThatDisconnectsMidUploadLeavesNoObject() throws Exception {
     try (Socket s = new Socket("127.0.0.1", TestCluster.BASE_HTTP_PORT)) {
       OutputStream out = s.getOutputStream();
-      String head = "PUT /v1/buckets/" + BUCKET + "/objects/cut-short HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Type: application/octet-stream\r\nContent-Length: 4194304\r\n\r\n";
-      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      String target = "/v1/buckets/" + BUCKET + "/objects/cut-short";
+      StringBuilder head = new StringBuilder("PUT " + target + " HTTP/1.1\r\nHost: localhost\r\n");
+      io.cess.core.account.RequestSignature.headers(cluster.account(), "PUT", target,
+              io.cess.core.account.RequestSignature.UNSIGNED_PAYLOAD, java.time.Instant.now())
+          .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      head.append("Content-Type: application/octet-stream\r\nContent-Length: 4194304\r\n\r\n");
+      out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
       out.write(randomBytes(1536 * 1024));
       out.flush();
     }

@@ -62,6 +62,9 @@ public class ProtectionIT {
       Map.entry("cess.gateway.max-object-size", MAX_OBJECT_BYTES / 1024 + "KiB"),
       // one node, one copy: the limits are under test here, not placement
       Map.entry("cess.gateway.default-policy", "replicas:1"),
+      // raw-socket uploads stay unsigned (the dev switch): limits are under test, not signatures,
+      // and unsigned requests are what the per-address budget is for
+      Map.entry("cess.http.auth.require", "off"),
       Map.entry("cess.http.rate-limit.requests-per-second", Integer.toString(RATE_PER_SECOND)),
       Map.entry("cess.http.rate-limit.burst", "20"),
       Map.entry("cess.http.body-idle-timeout", BODY_IDLE.toSeconds() + "s"),

@@ -25,6 +25,7 @@ public class RecoveryIT {
       "cess.gateway.segment-size", "1MiB",
       "cess.gateway.repair-scan-interval", "2s",
       "cess.gateway.repair-file-timeout", "15s",
+      "cess.gateway.repair-scan-timeout", "20s",
       "cess.gateway.transfer-timeout", "20s",
       "akka.coordinated-shutdown.exit-jvm", "off",
       "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
