@@ -7,17 +7,23 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.Guardian.NodeServices;
+import io.cess.actors.gateway.CallbackLinks;
+import io.cess.actors.gateway.ClusterTables;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.core.crypto.SegmentCipher;
 import io.cess.http.auth.RequestAuthenticator;
 import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
 import io.cess.http.routes.BucketRoutes;
+import io.cess.http.routes.CallbackRoutes;
+import io.cess.http.routes.CallbackSettings;
 import io.cess.http.routes.ClusterRoutes;
 import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
 import io.cess.http.routes.HealthRoutes;
 import io.cess.http.routes.ObjectRoutes;
+import io.cess.http.routes.TableRoutes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +54,16 @@ public final class HttpServer {
     }
     if (services.objects() != null) {
       RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), system.settings().config());
+      CallbackSettings callbackSettings = CallbackSettings.fromConfig(system.settings().config());
       AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
-      ObjectRoutes objects = new ObjectRoutes(services.objects());
+      CallbackRoutes callbacks = new CallbackRoutes(
+          services.objects(),
+          new CallbackLinks(services.objects(), services.masterKey(), Clock.systemUTC(), callbackSettings.maxExpiry()),
+          callbackSettings,
+          services.node().httpUrl());
+      ObjectRoutes objects = new ObjectRoutes(services.objects(), callbacks);
+      TableRoutes tables = new TableRoutes(new ClusterTables(system, services.objects(), services.accounts()));
       BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
@@ -58,9 +71,12 @@ public final class HttpServer {
               services.objects(), services.accounts(), system.settings().config().getString("cess.http.s3.region"))
           .route());
       routes.add(accounts.register());
+      // callback URLs carry their own credential (the token), like S3 presigned URLs
+      routes.add(callbacks.open());
       // every other gateway route is behind the authenticator (signatures verified once)
       routes.add(auth.authenticate(caller -> concat(
-          accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files)));
+          accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files,
+          tables.route(caller.map(RequestAuthenticator.Caller::accountId)))));
     }
     return handleRejections(
         ApiErrors.rejectionHandler(),

@@ -13,6 +13,8 @@ import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cess.actors.gateway.AccessKeyException;
+import io.cess.actors.gateway.CallbackException;
+import io.cess.actors.gateway.PutOptions;
 import io.cess.actors.storage.FragmentException;
 import io.cess.actors.transfer.TransferException;
 import io.cess.core.placement.PlacementException;
@@ -88,6 +90,19 @@ public final class ApiErrors {
         case NO_SUCH_ACCOUNT -> response(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());
         case NO_SUCH_ACCESS_KEY -> response(StatusCodes.NOT_FOUND, "NoSuchAccessKey", k.getMessage());
       };
+    }
+    if (e instanceof CallbackException c) {
+      return switch (c.reason()) {
+        case INVALID_EXPIRY -> response(StatusCodes.BAD_REQUEST, "InvalidArgument", c.getMessage());
+        case INVALID_TOKEN -> response(StatusCodes.FORBIDDEN, "InvalidToken", c.getMessage());
+        case EXPIRED_TOKEN -> response(StatusCodes.FORBIDDEN, "ExpiredToken", c.getMessage());
+        case ACCESS_DENIED -> response(StatusCodes.FORBIDDEN, "AccessDenied", c.getMessage());
+        case NO_SUCH_KEY -> response(StatusCodes.NOT_FOUND, "NoSuchKey", c.getMessage());
+        case OBJECT_REPLACED -> response(StatusCodes.GONE, "ObjectReplaced", c.getMessage());
+      };
+    }
+    if (e instanceof PutOptions.InvalidPolicy) {
+      return response(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
     }
     if (e instanceof StatusReply.ErrorMessage) {
       return response(StatusCodes.BAD_REQUEST, "Rejected", e.getMessage());
