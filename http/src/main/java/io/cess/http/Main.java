@@ -4,7 +4,9 @@ import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.RequestBenchCommand;
 import io.cess.http.cli.DownCommand;
+import io.cess.http.cli.CallbackCommand;
 import io.cess.http.cli.KeysCommand;
+import io.cess.http.cli.TableCommand;
 import io.cess.http.cli.NodeCommand;
 import io.cess.http.cli.StatusCommand;
 import io.cess.http.cli.TransferCommands;
@@ -30,6 +32,10 @@ public final class Main {
                   [--encrypt true [--key-file ~/.cess/client.key]]  (the gateway never sees the key)
                   [--account ~/.cess/account.key]  (sign: the data key is wrapped to the account)
         get     download an object: --file F --url URL [--decrypt true [--key-file FILE]]
+        callback  an expiring download URL of an object, usable without a signature:
+                  --url http://host:port/v1/buckets/B/objects/K  [--expires-in SECONDS]
+        table   one page of a table's rows: accounts|miners|files|buckets
+                  [--lower ID]  [--limit 100]  --url http://127.0.0.1:8081
         account create  make an Ed25519 account key file and register it with a gateway
                 account show    print the account's public record
                   --file ~/.cess/account.key  --url http://127.0.0.1:8081
@@ -78,6 +84,8 @@ public final class Main {
             case "get" -> TransferCommands.get(rest);
             case "account" -> AccountCommand.run(rest);
             case "keys" -> KeysCommand.run(rest);
+            case "callback" -> CallbackCommand.run(rest);
+            case "table" -> TableCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {
