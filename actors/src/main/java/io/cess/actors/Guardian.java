@@ -39,14 +39,18 @@ import java.util.function.BiConsumer;
  */
 public final class Guardian {
 
-  /** What the HTTP layer needs; {@code fragments} is null without the storage role, {@code objects}, {@code accounts} and {@code miners} without the gateway role. */
+  /**
+   * What the HTTP layer needs; {@code fragments} is null without the storage role, {@code
+   * objects}, {@code accounts}, {@code miners} and {@code masterKey} without the gateway role.
+   */
   public record NodeServices(
       NodeSettings node,
       FragmentStore fragments,
       ObjectGateway objects,
       AccountKeyring accounts,
       ActorRef<ClusterMiners.Command> miners,
-      NodeRequestAuth nodeAuth) {}
+      NodeRequestAuth nodeAuth,
+      MasterKey masterKey) {}
 
   private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(3);
   private static final Duration LEAVE_RECORD_TIMEOUT = Duration.ofSeconds(3);
@@ -82,13 +86,15 @@ public final class Guardian {
           ObjectGateway objects = null;
           AccountKeyring accounts = null;
           ActorRef<ClusterMiners.Command> miners = null;
+          MasterKey masterKey = null;
           if (node.hasRole("gateway")) {
             miners = ctx.spawn(
                 ClusterMiners.create(gateway.minerRefreshInterval(), gateway.askTimeout()), "cluster-miners");
             TransferClient transfer = new TransferClient(system, gateway.transferTimeout(), nodeAuth);
             ShardTransfers transfers = new ShardTransfers(system, miners, transfer, gateway, node.name());
             ShardRepair repairs = new ShardRepair(system, transfers, gateway, node.name());
-            accounts = new AccountKeyring(system, gateway, MasterKey.loadOrCreate(gateway.masterKeyFile()));
+            masterKey = MasterKey.loadOrCreate(gateway.masterKeyFile());
+            accounts = new AccountKeyring(system, gateway, masterKey);
             objects = new ObjectGateway(system, transfers, repairs, gateway, accounts);
             akka.cluster.typed.ClusterSingleton.get(system)
                 .init(
@@ -112,7 +118,7 @@ public final class Guardian {
               "node-registration");
           recordLeaveOnShutdown(system, node.name());
 
-          startHttp.accept(system, new NodeServices(node, fragments, objects, accounts, miners, nodeAuth));
+          startHttp.accept(system, new NodeServices(node, fragments, objects, accounts, miners, nodeAuth, masterKey));
           return Behaviors.empty();
         });
   }

@@ -136,6 +136,8 @@ public class SerializationTest {
         new File.FileStored(MANIFEST, "photos/cat.jpg"),
         new File.ReferenceAdded("backup/cat.jpg"),
         new File.Recorded(MANIFEST, true),
+        new File.Recorded(MANIFEST, false, MANIFEST),
+        new File.ManifestStrengthened(MANIFEST, "photos/cat.jpg"),
         new File.ReferenceReleased("photos/cat.jpg"),
         new File.FileDeleted(MANIFEST.fileId()),
         new File.RecordRepair(0, MANIFEST.segments().get(0).shards(), ref()),

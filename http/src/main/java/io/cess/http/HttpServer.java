@@ -8,6 +8,8 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.Guardian.NodeServices;
+import io.cess.actors.gateway.CallbackLinks;
+import io.cess.actors.gateway.ClusterTables;
 import io.cess.actors.gateway.GatewaySettings;
 import io.cess.core.crypto.SegmentCipher;
 import com.typesafe.config.Config;
@@ -17,6 +19,8 @@ import io.cess.http.protect.RateLimiter;
 import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
 import io.cess.http.routes.BucketRoutes;
+import io.cess.http.routes.CallbackRoutes;
+import io.cess.http.routes.CallbackSettings;
 import io.cess.http.routes.ClusterRoutes;
 import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
@@ -24,6 +28,8 @@ import io.cess.http.routes.HealthRoutes;
 import io.cess.http.routes.ObjectRoutes;
 import io.cess.http.rpc.RpcMethods;
 import io.cess.http.rpc.RpcRoutes;
+import io.cess.http.routes.TableRoutes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +66,16 @@ public final class HttpServer {
       RateLimiter limiter = new RateLimiter(RateLimiter.Settings.fromConfig(config));
       BodyPace pace = new BodyPace(BodyPace.Settings.fromConfig(config));
       RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), config, limiter);
+      CallbackSettings callbackSettings = CallbackSettings.fromConfig(config);
       AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();
-      ObjectRoutes objects = new ObjectRoutes(services.objects());
+      CallbackRoutes callbacks = new CallbackRoutes(
+          services.objects(),
+          new CallbackLinks(services.objects(), services.masterKey(), Clock.systemUTC(), callbackSettings.maxExpiry()),
+          callbackSettings,
+          services.node().httpUrl());
+      ObjectRoutes objects = new ObjectRoutes(services.objects(), callbacks);
+      TableRoutes tables = new TableRoutes(new ClusterTables(system, services.objects(), services.accounts()));
       BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
       RpcRoutes.Settings rpcSettings = RpcRoutes.Settings.fromConfig(config);
@@ -75,10 +88,13 @@ public final class HttpServer {
       // registration names no existing account (it is signed by the key it registers): budgeted by client address
       api.add(extractRequest(request -> request.method().equals(HttpMethods.POST) && request.getUri().path().equals("/v1/accounts")
           ? limiter.limitByClientAddress(accounts::register) : reject()));
+      // callback URLs carry their own credential (the token), like S3 presigned URLs: budgeted by client address
+      api.add(extractRequest(request -> request.getUri().path().startsWith("/v1/callbacks/")
+          ? limiter.limitByClientAddress(callbacks::open) : reject()));
       // every other gateway route is behind the authenticator (signatures verified once)
       api.add(auth.authenticate(caller -> concat(
           accounts.route(caller), cluster, buckets.route(caller.map(RequestAuthenticator.Caller::accountId)), objects.route(caller), files,
-          rpc.route(caller))));
+          tables.route(caller.map(RequestAuthenticator.Caller::accountId)), rpc.route(caller))));
       // the public API's request bodies must keep a minimum pace (internal transfers have their own timeout)
       routes.add(pace.paced(() -> concat(api.get(0), api.subList(1, api.size()).toArray(Route[]::new))));
     }

@@ -5,7 +5,9 @@ import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.CallCommand;
 import io.cess.http.cli.RequestBenchCommand;
 import io.cess.http.cli.DownCommand;
+import io.cess.http.cli.CallbackCommand;
 import io.cess.http.cli.KeysCommand;
+import io.cess.http.cli.TableCommand;
 import io.cess.http.cli.NodeCommand;
 import io.cess.http.cli.StatusCommand;
 import io.cess.http.cli.TransferCommands;
@@ -35,6 +37,10 @@ public final class Main {
         call    one signed request, printed like curl -i (status and headers to stderr):
                   call GET|HEAD|PUT|POST|DELETE URL  [--data TEXT | --data-file F]
                   [--header 'Name: value']...  [--account ~/.cess/account.key]
+        callback  an expiring download URL of an object, usable without a signature:
+                  --url http://host:port/v1/buckets/B/objects/K  [--expires-in SECONDS]
+        table   one page of a table's rows: accounts|miners|files|buckets
+                  [--lower ID]  [--limit 100]  --url http://127.0.0.1:8081
         account create  make an Ed25519 account key file and register it with a gateway
                 account show    print the account's public record
                   --file ~/.cess/account.key  --url http://127.0.0.1:8081
@@ -85,6 +91,8 @@ public final class Main {
             case "call" -> CallCommand.run(rest);
             case "account" -> AccountCommand.run(rest);
             case "keys" -> KeysCommand.run(rest);
+            case "callback" -> CallbackCommand.run(rest);
+            case "table" -> TableCommand.run(rest);
             default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
           };
       if (code >= 0) {

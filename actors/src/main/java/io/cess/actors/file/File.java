@@ -15,6 +15,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.cess.actors.CborSerializable;
+import io.cess.core.policy.StoragePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -22,7 +23,9 @@ import java.util.TreeSet;
 /**
  * A stored file, identified by its content fingerprint. Lifecycle: {@code empty} until the first
  * upload of this content records its manifest ({@code stored}); later uploads of the same content
- * only add a reference (dedup), and their own shards are removed by the caller. When the last reference (bucket/key) is released the file is
+ * only add a reference (dedup), and their own shards are removed by the caller; an upload with a
+ * policy that tolerates more lost shards (a push) replaces the manifest instead, and the caller
+ * removes the old one's shards. When the last reference (bucket/key) is released the file is
  * {@code deleted} and the caller removes its shards; the manifest is kept until the removal is
  * confirmed ({@code ShardsRemoved}), so that a removal cut short is retried by the repair scan.
  * The same content may be stored again later.
@@ -41,7 +44,16 @@ public final class File
       implements Command {}
 
   /** Reply: the manifest now stored; {@code deduplicated} when the content was already stored. */
-  public record Recorded(Manifest manifest, boolean deduplicated) implements CborSerializable {}
+  /**
+   * Reply to {@link RecordUpload}: the manifest the file now has; {@code deduplicated} when the
+   * content was stored already (the upload's own shards are surplus); {@code superseded} the
+   * weaker manifest this upload replaced (its shards are surplus now), else null.
+   */
+  public record Recorded(Manifest manifest, boolean deduplicated, Manifest superseded) implements CborSerializable {
+    public Recorded(Manifest manifest, boolean deduplicated) {
+      this(manifest, deduplicated, null);
+    }
+  }
 
   public record GetManifest(ActorRef<ManifestLookup> replyTo) implements Command {}
 
@@ -70,6 +82,13 @@ public final class File
   public record FileStored(Manifest manifest, String reference) implements Event {}
 
   public record ReferenceAdded(String reference) implements Event {}
+
+  /**
+   * The content, stored already, was uploaded again with a policy that tolerates more lost
+   * shards: the new manifest replaces the old one (whose shards the uploader removes), and the
+   * upload's reference is added.
+   */
+  public record ManifestStrengthened(Manifest manifest, String reference) implements Event {}
 
   public record ReferenceReleased(String reference) implements Event {}
 
@@ -154,12 +173,25 @@ public final class File
           .persist(new FileStored(cmd.manifest(), cmd.reference()))
           .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), false)));
     }
+    if (stronger(cmd.manifest(), state.manifest())) {
+      Manifest weaker = state.manifest();
+      return Effect()
+          .persist(new ManifestStrengthened(cmd.manifest(), cmd.reference()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), false, weaker)));
+    }
     if (state.references().contains(cmd.reference())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(new Recorded(state.manifest(), true)));
     }
     return Effect()
         .persist(new ReferenceAdded(cmd.reference()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new Recorded(s.manifest(), true)));
+  }
+
+  /** Whether {@code upload} survives more lost shards than the stored {@code current}. */
+  static boolean stronger(Manifest upload, Manifest current) {
+    StoragePolicy asked = StoragePolicy.parse(upload.policy());
+    StoragePolicy stored = StoragePolicy.parse(current.policy());
+    return !stored.toleratesAtLeast(asked);
   }
 
   private static boolean removalPending(State state) {
@@ -231,6 +263,13 @@ public final class File
               TreeSet<String> refs = new TreeSet<>(s.references());
               refs.remove(e.reference());
               return new State(s.status(), s.manifest(), refs);
+            })
+        .onEvent(
+            ManifestStrengthened.class,
+            (s, e) -> {
+              TreeSet<String> refs = new TreeSet<>(s.references());
+              refs.add(e.reference());
+              return new State(s.status(), e.manifest(), refs);
             })
         .onEvent(FileDeleted.class, (s, e) -> new State("deleted", s.manifest(), new TreeSet<>()))
         .onEvent(ShardsRemoved.class, (s, e) -> new State("deleted", null, new TreeSet<>()))

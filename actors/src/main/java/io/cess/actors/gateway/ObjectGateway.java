@@ -46,9 +46,13 @@ public final class ObjectGateway {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectGateway.class);
 
-  /** The outcome of a put. {@code deduplicated}: the content was already stored. */
+  /**
+   * The outcome of a put. {@code deduplicated}: the content was already stored; {@code policy}:
+   * the policy the content is stored with (a stronger one than asked when it was stored so before).
+   */
   public record StoredObject(
-      String bucket, String key, String fileId, String sha256, long sizeBytes, int segments, boolean deduplicated, String etag) {}
+      String bucket, String key, String fileId, String sha256, long sizeBytes, int segments, boolean deduplicated, String etag,
+      String policy) {}
 
   /** A readable object: its entry and its manifest; {@link #content} streams its bytes. */
   public record ObjectDownload(ObjectEntry entry, Manifest manifest) {}
@@ -86,20 +90,69 @@ public final class ObjectGateway {
    */
   public CompletionStage<StoredObject> put(String bucket, String key, Source<ByteString, ?> body, PutOptions options) {
     String reference = bucket + "/" + key;
-    return policyOf(bucket)
+    return policyFor(bucket, options)
         .thenCompose(policy -> storeContent(body, policy, options, reference))
         .thenCompose(stored -> placeInBucket(bucket, key, stored, options));
   }
 
+  /**
+   * The whitepaper's "push": stores like {@link #put} with {@link
+   * StoragePolicy#withExtraRedundancy() extra redundancy} on the bucket's policy (or on {@code
+   * options}' explicit one). Fails with {@link io.cess.core.placement.PlacementException} before
+   * reading the body when the cluster has too few miners for it.
+   */
+  public CompletionStage<StoredObject> push(String bucket, String key, Source<ByteString, ?> body, PutOptions options) {
+    return put(bucket, key, body, options.withPolicy(options.policy(), true));
+  }
+
+  /**
+   * The policy an upload into {@code bucket} is stored with: {@code options}' own or the
+   * bucket's, with extra redundancy when asked; fails when the live miners cannot hold it.
+   */
+  public CompletionStage<StoragePolicy> policyFor(String bucket, PutOptions options) {
+    CompletionStage<StoragePolicy> bucketPolicy =
+        options.policy() != null ? CompletableFuture.completedFuture(options.policy()) : policyOf(bucket);
+    return bucketPolicy
+        .thenApply(options::effectivePolicy)
+        .thenCompose(policy -> requirePlaceable(policy).thenApply(ok -> policy));
+  }
+
+  /**
+   * Fails with {@link io.cess.core.placement.PlacementException} when the live miners cannot take
+   * a segment of {@code policy} (each shard on its own miner, at most M per node), so that an
+   * upload is refused before its body is read rather than after its first segment.
+   */
+  public CompletionStage<Done> requirePlaceable(StoragePolicy policy) {
+    int maxPerNode = maxPerNode(policy);
+    return view().thenApply(view -> {
+      List<io.cess.core.placement.Placement.Candidate> candidates = new ArrayList<>();
+      view.hosts().forEach(h -> h.miners().forEach(m ->
+          candidates.add(new io.cess.core.placement.Placement.Candidate(m.minerId(), h.nodeId(), h.region(), m.freeBytes(), view.credit(m.minerId())))));
+      int capacity = io.cess.core.placement.Placement.capacity(candidates, 1, maxPerNode);
+      if (capacity < policy.shardCount()) {
+        throw new io.cess.core.placement.PlacementException(
+            "policy " + policy + " needs " + policy.shardCount() + " miners with room, at most " + maxPerNode
+                + " per node; the live cluster offers " + capacity);
+      }
+      return Done.getInstance();
+    });
+  }
+
+  /** A node may hold as many shards of a segment as may be lost (at least one). */
+  private static int maxPerNode(StoragePolicy policy) {
+    return Math.max(1, policy.tolerableLosses());
+  }
+
   /** Content stored and journaled as a File, referenced by {@code reference}. */
-  public record StoredContent(String fileId, long sizeBytes, String sha256, String etag, int segments, boolean deduplicated) {}
+  public record StoredContent(
+      String fileId, long sizeBytes, String sha256, String etag, int segments, boolean deduplicated, String policy) {}
 
   /**
    * Stores one part of a multipart upload as a File of its own, referenced by the upload (so it
    * is kept until the upload completes or is aborted, then released).
    */
   public CompletionStage<StoredContent> storePart(String bucket, String uploadId, int partNumber, Source<ByteString, ?> body, PutOptions options) {
-    return policyOf(bucket).thenCompose(policy -> storeContent(body, policy, options, partReference(uploadId, partNumber)));
+    return policyFor(bucket, options).thenCompose(policy -> storeContent(body, policy, options, partReference(uploadId, partNumber)));
   }
 
   public static String partReference(String uploadId, int partNumber) {
@@ -187,7 +240,7 @@ public final class ObjectGateway {
 
   /** Places every shard of a coded segment on its own miner, at most M of them per node. */
   private CompletionStage<Manifest.Segment> storeSegment(SegmentCodec.EncodedSegment encoded, StoragePolicy policy) {
-    int maxPerNode = Math.max(1, policy.tolerableLosses());
+    int maxPerNode = maxPerNode(policy);
     return view()
         .thenCompose(
             view ->
@@ -217,10 +270,21 @@ public final class ObjectGateway {
     return file(fileId)
         .<File.Recorded>askWithStatus(r -> new File.RecordUpload(manifest, reference, r), settings.askTimeout())
         .thenCompose(
-            recorded ->
+            recorded -> {
+              CompletionStage<?> surplus;
+              if (recorded.deduplicated()) {
                 // content already stored (under another data key): this upload's shards are surplus
-                (recorded.deduplicated() ? transfers.deleteShards(ShardTransfers.shardsOf(segments)) : CompletableFuture.completedFuture(Done.getInstance()))
-                    .thenApply(d -> new StoredContent(fileId, sizeBytes, sha256, etag, segments.size(), recorded.deduplicated())));
+                surplus = transfers.deleteShards(ShardTransfers.shardsOf(segments));
+              } else if (recorded.superseded() != null) {
+                // stored before with a weaker policy: this upload's manifest replaced it, its shards go
+                log.info("file {} now stored as {} (was {}); removing the old shards", fileId, policy, recorded.superseded().policy());
+                surplus = transfers.deleteShards(ShardTransfers.shardsOf(recorded.superseded().segments()));
+              } else {
+                surplus = CompletableFuture.completedFuture(Done.getInstance());
+              }
+              return surplus.thenApply(d -> new StoredContent(
+                  fileId, sizeBytes, sha256, etag, segments.size(), recorded.deduplicated(), recorded.manifest().policy()));
+            });
   }
 
   /** Points {@code bucket/key} at stored content; the content the key held before is released. */
@@ -237,7 +301,8 @@ public final class ObjectGateway {
                     : CompletableFuture.completedFuture(Done.getInstance()))
         .thenApply(
             done -> new StoredObject(
-                bucket, key, stored.fileId(), stored.sha256(), stored.sizeBytes(), stored.segments(), stored.deduplicated(), stored.etag()));
+                bucket, key, stored.fileId(), stored.sha256(), stored.sizeBytes(), stored.segments(), stored.deduplicated(), stored.etag(),
+                stored.policy()));
   }
 
 

@@ -277,4 +277,29 @@ public class FileTest {
     assertNull(lookup());
     assertFalse(file.getState().stored());
   }
+
+  @Test
+  public void aStrongerUploadOfStoredContentReplacesTheManifestAndAWeakerOneIsDeduplicated() {
+    success(upload(FIRST_UPLOAD, "b/first").reply());
+    Manifest pushed = withPolicy(SECOND_UPLOAD, "replicas:3");
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> strengthened = upload(pushed, "b/pushed");
+    assertEquals(new File.ManifestStrengthened(pushed, "b/pushed"), strengthened.event());
+    assertFalse(deduplicated(strengthened.reply()));
+    assertEquals("the weaker manifest is handed back for removal", FIRST_UPLOAD, strengthened.reply().getValue().superseded());
+    assertEquals(pushed, lookup());
+    assertEquals(new TreeSet<>(Set.of("b/first", "b/pushed")), strengthened.state().references());
+
+    // the weaker upload again: deduplicated onto the stronger manifest, which stays
+    CommandResultWithReply<Command, Event, State, StatusReply<File.Recorded>> weaker = upload(FIRST_UPLOAD, "b/again");
+    assertTrue(deduplicated(weaker.reply()));
+    assertNull(weaker.reply().getValue().superseded());
+    assertEquals(pushed, success(weaker.reply()));
+
+    file.restart();
+    assertEquals(pushed, lookup());
+  }
+
+  private static Manifest withPolicy(Manifest m, String policy) {
+    return new Manifest(m.fileId(), m.sizeBytes(), m.sha256(), m.segmentSizeBytes(), policy, m.uploadId(), m.wrappedKey(), m.segments(), m.createdAt(), m.keyOwner());
+  }
 }

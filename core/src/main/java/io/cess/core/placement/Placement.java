@@ -132,6 +132,21 @@ public final class Placement {
     return chosen;
   }
 
+  /**
+   * How many shards of one segment the candidates can take at most: distinct miners with room,
+   * at most {@code maxPerNode} on a node. A policy with more shards than this cannot be placed,
+   * whatever the draw, so an upload can be refused before its body is read.
+   */
+  public static int capacity(List<Candidate> candidates, long sizeBytes, int maxPerNode) {
+    List<Candidate> pool = new ArrayList<>();
+    for (Candidate c : candidates) {
+      if (c.freeBytes() >= sizeBytes) {
+        pool.add(c);
+      }
+    }
+    return capacityLeft(pool, Set.of(), java.util.Map.of(), maxPerNode);
+  }
+
   private static int capacityLeft(
       List<Candidate> pool, Set<String> usedMiners, java.util.Map<String, Integer> perNode, int maxPerNode) {
     java.util.Map<String, Integer> free = new java.util.HashMap<>();

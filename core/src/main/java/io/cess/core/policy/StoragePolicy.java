@@ -55,6 +55,26 @@ public record StoragePolicy(Kind kind, int dataShards, int parityShards) {
     return dataShards + parityShards;
   }
 
+  /** Parity added by {@link #withExtraRedundancy()} to an erasure-coded policy. */
+  public static final int EXTRA_PARITY_SHARDS = 2;
+
+  /**
+   * The whitepaper's "push" (store with extra backup): {@code ec:K+M} becomes {@code
+   * ec:K+(M+2)}, {@code replicas:N} becomes {@code replicas:N+1}.
+   *
+   * @throws IllegalArgumentException when the stronger policy exceeds the limits of its kind
+   */
+  public StoragePolicy withExtraRedundancy() {
+    return kind == Kind.EC
+        ? new StoragePolicy(Kind.EC, dataShards, parityShards + EXTRA_PARITY_SHARDS)
+        : replicas(shardCount() + 1);
+  }
+
+  /** Whether this policy survives at least as many lost shards as {@code other}. */
+  public boolean toleratesAtLeast(StoragePolicy other) {
+    return tolerableLosses() >= other.tolerableLosses();
+  }
+
   /** Shards that must be fetched to rebuild a segment. */
   public int readShards() {
     return dataShards;

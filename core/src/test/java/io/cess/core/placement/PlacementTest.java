@@ -59,6 +59,20 @@ public class PlacementTest {
   }
 
   @Test
+  public void capacityIsExactlyTheLargestPlaceableCount() {
+    Random random = new Random(11);
+    for (int round = 0; round < ROUNDS; round++) {
+      List<Candidate> cluster = randomCluster(random);
+      long size = random.nextInt(1000);
+      int maxPerNode = 1 + random.nextInt(3);
+      int capacity = Placement.capacity(cluster, size, maxPerNode);
+      assertEquals(capacity, Placement.choose(cluster, capacity, size, Set.of(), maxPerNode, random).size());
+      int beyond = capacity + 1;
+      assertThrows(PlacementException.class, () -> Placement.choose(cluster, beyond, size, Set.of(), maxPerNode, random));
+    }
+  }
+
+  @Test
   public void choicesSatisfyThePolicyOrPlacementFails() {
     Random random = new Random(42);
     int successes = 0;

@@ -13,6 +13,8 @@ import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cess.actors.gateway.AccessKeyException;
+import io.cess.actors.gateway.CallbackException;
+import io.cess.actors.gateway.PutOptions;
 import io.cess.actors.storage.FragmentException;
 import io.cess.actors.transfer.TransferException;
 import io.cess.core.placement.PlacementException;
@@ -100,6 +102,19 @@ public final class ApiErrors {
         case NO_SUCH_ACCOUNT -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());
         case NO_SUCH_ACCESS_KEY -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchAccessKey", k.getMessage());
       };
+    }
+    if (e instanceof CallbackException c) {
+      return switch (c.reason()) {
+        case INVALID_EXPIRY -> new ApiError(StatusCodes.BAD_REQUEST, "InvalidArgument", c.getMessage());
+        case INVALID_TOKEN -> new ApiError(StatusCodes.FORBIDDEN, "InvalidToken", c.getMessage());
+        case EXPIRED_TOKEN -> new ApiError(StatusCodes.FORBIDDEN, "ExpiredToken", c.getMessage());
+        case ACCESS_DENIED -> new ApiError(StatusCodes.FORBIDDEN, "AccessDenied", c.getMessage());
+        case NO_SUCH_KEY -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchKey", c.getMessage());
+        case OBJECT_REPLACED -> new ApiError(StatusCodes.GONE, "ObjectReplaced", c.getMessage());
+      };
+    }
+    if (e instanceof PutOptions.InvalidPolicy) {
+      return new ApiError(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
     }
     if (e instanceof StatusReply.ErrorMessage) {
       return new ApiError(StatusCodes.BAD_REQUEST, "Rejected", e.getMessage());

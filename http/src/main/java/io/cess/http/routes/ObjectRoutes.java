@@ -13,6 +13,8 @@ import io.cess.http.auth.RequestAuthenticator;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.bucket.ObjectEntry;
 import io.cess.actors.gateway.ObjectGateway;
+import io.cess.actors.gateway.PutOptions;
+import io.cess.core.policy.StoragePolicy;
 import io.cess.core.naming.ObjectNames;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +22,12 @@ import java.util.function.BiFunction;
 
 /**
  * The native object API: {@code /v1/buckets/{bucket}/objects/{key}} with PUT (streamed upload,
- * 201 with the file id and SHA-256), GET (streamed download), HEAD and DELETE, and
- * {@code GET /v1/buckets/{bucket}/objects?prefix=&max-keys=} to list.
+ * 201 with the file id, SHA-256 and policy; {@code ?policy=ec:K+M|replicas:N} stores this object
+ * with that policy instead of the bucket's, {@code ?redundancy=extra} is the whitepaper's "push":
+ * the policy with extra parity), GET (streamed download), HEAD and DELETE, {@code POST
+ * .../{key}/callback} for an expiring download URL ({@link CallbackRoutes}; POST has no other use
+ * here, so a trailing {@code /callback} is never part of the key), and {@code GET
+ * /v1/buckets/{bucket}/objects?prefix=&max-keys=} to list.
  */
 public final class ObjectRoutes {
 
@@ -29,10 +35,15 @@ public final class ObjectRoutes {
 
   public record ObjectView(String key, String fileId, long sizeBytes, String sha256, String storedAt) {}
 
-  private final ObjectGateway objects;
+  /** What a POST path ends with: the object's key is what comes before. */
+  static final String CALLBACK_SUFFIX = "/callback";
 
-  public ObjectRoutes(ObjectGateway objects) {
+  private final ObjectGateway objects;
+  private final CallbackRoutes callbacks;
+
+  public ObjectRoutes(ObjectGateway objects, CallbackRoutes callbacks) {
     this.objects = objects;
+    this.callbacks = callbacks;
   }
 
   /** The object routes for a request from {@code caller} (empty: anonymous). */
@@ -56,11 +67,24 @@ public final class ObjectRoutes {
         put(() -> access(bucket, account, Bucket.Access.WRITE, () -> upload(bucket, key, caller))),
         get(() -> access(bucket, account, Bucket.Access.READ, () -> download(bucket, key, true))),
         head(() -> access(bucket, account, Bucket.Access.READ, () -> download(bucket, key, false))),
+        post(() -> callback(bucket, key, account)),
         delete(
             () -> access(bucket, account, Bucket.Access.WRITE, () ->
                 onSuccess(
                     objects.delete(bucket, key),
                     existed -> existed ? complete(StatusCodes.NO_CONTENT) : noSuchKey(bucket, key)))));
+  }
+
+  /** {@code POST .../objects/{key}/callback}: anything else is not a resource here. */
+  private Route callback(String bucket, String path, String account) {
+    if (!path.endsWith(CALLBACK_SUFFIX)) {
+      return ApiErrors.complete(StatusCodes.NOT_FOUND, "NotFound",
+          "POST on an object is only " + "/v1/buckets/{bucket}/objects/{key}" + CALLBACK_SUFFIX);
+    }
+    String key = path.substring(0, path.length() - CALLBACK_SUFFIX.length());
+    return ObjectNames.keyProblem(key)
+        .map(p -> ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidKey", p))
+        .orElseGet(() -> access(bucket, account, Bucket.Access.READ, () -> callbacks.issue(bucket, key, account)));
   }
 
   private Route access(String bucket, String account, Bucket.Access needed, java.util.function.Supplier<Route> inner) {
@@ -73,14 +97,27 @@ public final class ObjectRoutes {
    */
   private Route upload(String bucket, String key, Optional<RequestAuthenticator.Caller> caller) {
     long limit = objects.settings().maxObjectBytes();
-    return extractRequestEntity(
-        entity ->
-            onSuccess(
-                objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes(),
-                    io.cess.actors.gateway.PutOptions.nativeUpload(
-                        caller.map(RequestAuthenticator.Caller::accountId).orElse(null),
-                        caller.map(RequestAuthenticator.Caller::contentSha256).orElse(null))),
-                stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
+    return parameterOptional("policy", policyText -> parameterOptional("redundancy", redundancy -> {
+      StoragePolicy policy;
+      try {
+        policy = policyText.map(StoragePolicy::parse).orElse(null);
+      } catch (IllegalArgumentException e) {
+        return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
+      }
+      boolean extra = redundancy.map("extra"::equals).orElse(false);
+      if (redundancy.isPresent() && !extra && !redundancy.get().equals("standard")) {
+        return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument", "redundancy must be standard or extra");
+      }
+      PutOptions options = PutOptions.nativeUpload(
+              caller.map(RequestAuthenticator.Caller::accountId).orElse(null),
+              caller.map(RequestAuthenticator.Caller::contentSha256).orElse(null))
+          .withPolicy(policy, extra);
+      return extractRequestEntity(
+          entity ->
+              onSuccess(
+                  objects.put(bucket, key, entity.withSizeLimit(limit).getDataBytes(), options),
+                  stored -> complete(StatusCodes.CREATED, stored, Json.marshaller())));
+    }));
   }
 
   /** GET, or HEAD without {@code body} (handled here: SigV4 must see the real method). */
@@ -90,11 +127,14 @@ public final class ObjectRoutes {
         range ->
             onSuccess(
                 objects.get(bucket, key),
-                found -> found.map(d -> serve(d, range.orElse(null), body)).orElseGet(() -> noSuchKey(bucket, key))));
+                found -> found.map(d -> serve(objects, d, range.orElse(null), body)).orElseGet(() -> noSuchKey(bucket, key))));
   }
 
-  /** The whole object (200) or one byte range of it (206); an unsatisfiable range is 416. */
-  private Route serve(ObjectGateway.ObjectDownload d, String rangeHeader, boolean body) {
+  /**
+   * The whole object (200) or one byte range of it (206); an unsatisfiable range is 416. Shared
+   * by the object and callback downloads.
+   */
+  static Route serve(ObjectGateway objects, ObjectGateway.ObjectDownload d, String rangeHeader, boolean body) {
     long size = d.entry().sizeBytes();
     HttpResponse base =
         HttpResponse.create()
@@ -117,7 +157,7 @@ public final class ObjectRoutes {
                 .addHeader(RawHeader.create("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size))
                 .withEntity(
                     HttpEntities.create(
-                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, bytes(d, r[0], r[1], body))));
+                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, bytes(objects, d, r[0], r[1], body))));
       }
     }
     return complete(
@@ -125,12 +165,12 @@ public final class ObjectRoutes {
             .withEntity(
                 size == 0
                     ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes(d, 0, size - 1, body))));
+                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes(objects, d, 0, size - 1, body))));
   }
 
   /** The content, or nothing for a HEAD (akka-http sends no body for HEAD; this fetches none). */
-  private akka.stream.javadsl.Source<akka.util.ByteString, akka.NotUsed> bytes(
-      ObjectGateway.ObjectDownload d, long first, long last, boolean body) {
+  private static akka.stream.javadsl.Source<akka.util.ByteString, akka.NotUsed> bytes(
+      ObjectGateway objects, ObjectGateway.ObjectDownload d, long first, long last, boolean body) {
     return body ? objects.content(d.manifest(), first, last) : akka.stream.javadsl.Source.empty();
   }
 
