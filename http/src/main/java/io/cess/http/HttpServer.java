@@ -75,11 +75,13 @@ public final class HttpServer {
           callbackSettings,
           services.node().httpUrl());
       ObjectRoutes objects = new ObjectRoutes(services.objects(), callbacks);
-      TableRoutes tables = new TableRoutes(new ClusterTables(system, services.objects(), services.accounts()));
+      ClusterTables clusterTables = new ClusterTables(system, services.objects(), services.accounts());
+      TableRoutes tables = new TableRoutes(clusterTables);
       BucketRoutes buckets = new BucketRoutes(services.objects());
       Route files = new FileRoutes(services.objects()).route();
       RpcRoutes.Settings rpcSettings = RpcRoutes.Settings.fromConfig(config);
-      RpcRoutes rpc = RpcRoutes.of(new RpcMethods(system, services.objects(), services.accounts(), rpcSettings.maxContentBytes()), rpcSettings);
+      RpcRoutes rpc = RpcRoutes.of(
+          new RpcMethods(system, services.objects(), services.accounts(), callbacks, clusterTables, rpcSettings.maxContentBytes()), rpcSettings);
       List<Route> api = new ArrayList<>();
       // S3 first: it takes only SigV4-signed requests and leaves the rest to the native API
       api.add(new io.cess.http.s3.S3Routes(

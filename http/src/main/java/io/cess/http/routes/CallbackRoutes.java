@@ -47,11 +47,18 @@ public final class CallbackRoutes {
         return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidArgument",
             "expires-in is a number of seconds, at most " + settings.maxExpiry().toSeconds());
       }
-      return onSuccess(callbacks.issue(bucket, key, account, expiresIn), issued -> complete(
-          StatusCodes.CREATED,
-          new CallbackView(baseUrl + "/v1/callbacks/" + issued.token(), issued.expiresAt(), bucket, key, issued.fileId()),
-          Json.marshaller()));
+      return onSuccess(issue(bucket, key, account, expiresIn), view -> complete(StatusCodes.CREATED, view, Json.marshaller()));
     });
+  }
+
+  /** A callback URL on this gateway for {@code bucket/key} (read access checked by the caller). */
+  public java.util.concurrent.CompletionStage<CallbackView> issue(String bucket, String key, String account, Duration expiresIn) {
+    return callbacks.issue(bucket, key, account, expiresIn)
+        .thenApply(issued -> new CallbackView(baseUrl + "/v1/callbacks/" + issued.token(), issued.expiresAt(), bucket, key, issued.fileId()));
+  }
+
+  public CallbackSettings settings() {
+    return settings;
   }
 
   /** {@code GET|HEAD /v1/callbacks/<token>}: outside the authenticator, the token is the credential. */

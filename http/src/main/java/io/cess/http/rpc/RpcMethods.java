@@ -6,6 +6,7 @@ import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.gateway.AccountKeyring;
+import io.cess.actors.gateway.ClusterTables;
 import io.cess.actors.gateway.ObjectGateway;
 import io.cess.actors.gateway.PutOptions;
 import io.cess.core.Sha256;
@@ -14,13 +15,13 @@ import io.cess.core.naming.ObjectNames;
 import io.cess.core.policy.StoragePolicy;
 import io.cess.http.routes.AccountRoutes;
 import io.cess.http.routes.ApiErrors;
+import io.cess.http.routes.CallbackRoutes;
 import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.ObjectRoutes;
 import io.cess.http.rpc.JsonRpc.Params;
 import io.cess.http.rpc.JsonRpc.RpcError;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -30,7 +31,9 @@ import java.util.concurrent.CompletionStage;
  * {@code maxContentBytes}; larger objects go through the streaming REST API.
  *
  * <ul>
- *   <li>{@code add {bucket, key, content}}: store (content base64); the stored object.
+ *   <li>{@code add {bucket, key, content, policy?}}: store (content base64); the stored object.
+ *   <li>{@code push {bucket, key, content, policy?}}: store with extra redundancy (ec:K+M+2,
+ *       replicas:N+1).
  *   <li>{@code get {bucket, key}}: an object's metadata.
  *   <li>{@code cat {bucket, key, offset?, length?}}: its content (or a range of it), base64.
  *   <li>{@code delete {bucket, key}}: {@code {deleted: true|false}}.
@@ -38,6 +41,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code create_bucket {bucket, policy?}}: create (for the caller) and set the policy.
  *   <li>{@code get_account {accountId}}: an account's public record.
  *   <li>{@code get_file {fileId}}: a stored file's manifest (placement, never keys).
+ *   <li>{@code callback {bucket, key, expiresIn?}}: an expiring download URL (seconds).
+ *   <li>{@code get_table_rows {table, lower?, limit?}}: a page of accounts, miners, files or
+ *       buckets (those the caller may read).
  * </ul>
  */
 public final class RpcMethods {
@@ -49,19 +55,25 @@ public final class RpcMethods {
   private final ActorSystem<?> system;
   private final ObjectGateway objects;
   private final AccountKeyring accounts;
+  private final CallbackRoutes callbacks;
+  private final ClusterTables tables;
   private final long maxContentBytes;
 
-  public RpcMethods(ActorSystem<?> system, ObjectGateway objects, AccountKeyring accounts, long maxContentBytes) {
+  public RpcMethods(
+      ActorSystem<?> system, ObjectGateway objects, AccountKeyring accounts, CallbackRoutes callbacks, ClusterTables tables, long maxContentBytes) {
     this.system = system;
     this.objects = objects;
     this.accounts = accounts;
+    this.callbacks = callbacks;
+    this.tables = tables;
     this.maxContentBytes = maxContentBytes;
   }
 
   /** The methods by name; the caller is the signing account. */
   public Map<String, JsonRpc.Method<String>> table() {
     Map<String, JsonRpc.Method<String>> m = new LinkedHashMap<>();
-    m.put("add", this::add);
+    m.put("add", (caller, p) -> add(caller, p, false));
+    m.put("push", (caller, p) -> add(caller, p, true));
     m.put("get", this::get);
     m.put("cat", this::cat);
     m.put("delete", this::delete);
@@ -69,18 +81,49 @@ public final class RpcMethods {
     m.put("create_bucket", this::createBucket);
     m.put("get_account", this::getAccount);
     m.put("get_file", this::getFile);
+    m.put("callback", this::callback);
+    m.put("get_table_rows", this::tableRows);
     return m;
   }
 
-  private CompletionStage<?> add(String caller, Params p) {
+  /** {@code add}, or {@code push} with extra redundancy. */
+  private CompletionStage<?> add(String caller, Params p, boolean extraRedundancy) {
     String bucket = bucket(p);
     String key = key(p);
     byte[] content = p.base64("content");
     if (content.length > maxContentBytes) {
       throw Params.invalid("content is " + content.length + " bytes; through JSON-RPC at most " + maxContentBytes + " (PUT larger objects to /v1)");
     }
+    StoragePolicy policy = policy(p);
+    PutOptions options = PutOptions.nativeUpload(caller, Sha256.hex(content));
+    PutOptions withPolicy = policy == null && !extraRedundancy ? options : options.withPolicy(policy, extraRedundancy);
     return access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.put(
-        bucket, key, Source.single(ByteString.fromArrayUnsafe(content)), PutOptions.nativeUpload(caller, Sha256.hex(content))));
+        bucket, key, Source.single(ByteString.fromArrayUnsafe(content)), withPolicy));
+  }
+
+  private CompletionStage<?> callback(String caller, Params p) {
+    String bucket = bucket(p);
+    String key = key(p);
+    java.time.Duration expiresIn = java.time.Duration.ofSeconds(
+        p.integer("expiresIn", callbacks.settings().defaultExpiry().toSeconds(), 1, callbacks.settings().maxExpiry().toSeconds()));
+    return access(bucket, caller, Bucket.Access.READ).thenCompose(info -> callbacks.issue(bucket, key, caller, expiresIn));
+  }
+
+  private CompletionStage<?> tableRows(String caller, Params p) {
+    String name = p.text("table");
+    ClusterTables.Table table = ClusterTables.Table.named(name)
+        .orElseThrow(() -> new RpcError(JsonRpc.SERVER_ERROR, "no table " + name + "; the tables are accounts, miners, files and buckets",
+            error(404, "NoSuchTable")));
+    int limit = (int) p.integer("limit", ClusterTables.DEFAULT_LIMIT, 1, ClusterTables.MAX_LIMIT);
+    return tables.rows(table, caller, p.optionalText("lower").filter(l -> !l.isEmpty()).orElse(null), limit);
+  }
+
+  private static StoragePolicy policy(Params p) {
+    try {
+      return p.optionalText("policy").map(StoragePolicy::parse).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw Params.invalid(e.getMessage());
+    }
   }
 
   private CompletionStage<?> get(String caller, Params p) {
@@ -130,12 +173,7 @@ public final class RpcMethods {
 
   private CompletionStage<?> createBucket(String caller, Params p) {
     String bucket = bucket(p);
-    StoragePolicy policy;
-    try {
-      policy = p.optionalText("policy").map(StoragePolicy::parse).orElse(null);
-    } catch (IllegalArgumentException e) {
-      throw Params.invalid(e.getMessage());
-    }
+    StoragePolicy policy = policy(p);
     return objects.claimBucket(bucket, caller).thenCompose(info -> {
       if (!info.allows(caller, Bucket.Access.OWNER)) {
         throw accessDenied(bucket, caller);
@@ -216,9 +254,5 @@ public final class RpcMethods {
     int status = e.status().intValue();
     int code = status == 400 ? JsonRpc.INVALID_PARAMS : status >= 500 && status != 503 && status != 507 ? JsonRpc.INTERNAL_ERROR : JsonRpc.SERVER_ERROR;
     return new RpcError(code, e.message(), error(status, e.code()));
-  }
-
-  static List<String> names(Map<String, ?> table) {
-    return List.copyOf(table.keySet());
   }
 }

@@ -362,6 +362,22 @@ public class ObjectPathIT {
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(400, unsignedPayload.statusCode());
     assertEquals("SignedPayloadRequired", json(unsignedPayload.body()).path("code").asText());
+
+    // push (extra redundancy), callback and table rows
+    JsonNode pushed = rpc(2, me, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"push\",\"params\":{\"bucket\":\"" + bucket
+        + "\",\"key\":\"pushed\",\"policy\":\"ec:2+1\",\"content\":\"" + java.util.Base64.getEncoder().encodeToString(randomBytes(3000)) + "\"}}");
+    assertEquals(pushed.toString(), "ec:2+3", manifest(pushed.path("result").path("fileId").asText()).path("policy").asText());
+    JsonNode link = rpc(3, me, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"callback\",\"params\":{\"bucket\":\"" + bucket
+        + "\",\"key\":\"docs/a.bin\",\"expiresIn\":60}}");
+    HttpResponse<byte[]> fetched = http.send(HttpRequest.newBuilder(URI.create(link.path("result").path("url").asText())).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, fetched.statusCode());
+    assertTrue("the callback URL serves the object unsigned", Arrays.equals(content, fetched.body()));
+    JsonNode rows = rpc(1, me, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"get_table_rows\",\"params\":{\"table\":\"buckets\",\"limit\":1000}}");
+    assertTrue(rows.toString(), rows.path("result").path("rows").findValuesAsText("id").contains(bucket));
+    JsonNode strangerRows = rpc(1, stranger, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"get_table_rows\",\"params\":{\"table\":\"buckets\",\"limit\":1000}}");
+    assertTrue(strangerRows.toString(), !strangerRows.path("result").path("rows").findValuesAsText("id").contains(bucket));
+
     JsonNode deleted = rpc(1, me, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"delete\",\"params\":{\"bucket\":\"" + bucket + "\",\"key\":\"docs/a.bin\"}}");
     assertTrue(deleted.toString(), deleted.path("result").path("deleted").asBoolean());
   }
