@@ -65,7 +65,7 @@ public final class HttpServer {
       // request budgets are charged where the caller becomes known: after its signature is verified
       RateLimiter limiter = new RateLimiter(RateLimiter.Settings.fromConfig(config));
       BodyPace pace = new BodyPace(BodyPace.Settings.fromConfig(config));
-      RequestAuthenticator auth = new RequestAuthenticator(services.accounts(), config, limiter);
+      RequestAuthenticator auth = new RequestAuthenticator(system, services.accounts(), config, limiter);
       CallbackSettings callbackSettings = CallbackSettings.fromConfig(config);
       AccountRoutes accounts = new AccountRoutes(services.accounts(), auth);
       Route cluster = new ClusterRoutes(system, services.miners(), gateway.askTimeout()).route();

@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.Directives.*;
 
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -35,18 +38,22 @@ public final class RequestAuthenticator {
   private final AccountKeyring accounts;
   private final boolean required;
   private final Duration maxSkew;
-  private final ReplayCache replays;
+  private final ReplayGuard replays;
   private final Clock clock = Clock.systemUTC();
   private final RateLimiter limiter;
 
   /** {@code limiter}: the request budgets, charged once the caller is known. */
-  public RequestAuthenticator(AccountKeyring accounts, Config config, RateLimiter limiter) {
+  public RequestAuthenticator(akka.actor.typed.ActorSystem<?> system, AccountKeyring accounts, Config config, RateLimiter limiter) {
     Config c = config.getConfig("cess.http.auth");
     this.accounts = accounts;
     this.limiter = limiter;
     this.required = c.getBoolean("require");
     this.maxSkew = c.getDuration("max-clock-skew");
-    this.replays = new ReplayCache(maxSkew, c.getInt("replay-cache-entries"), clock);
+    this.replays = new ReplayGuard(
+        akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry.get(system)
+            .sessionFor(akka.stream.alpakka.cassandra.CassandraSessionSettings.create("alpakka.cassandra")),
+        config.getString("cess.cassandra.keyspace"),
+        new ReplayCache(maxSkew, c.getInt("replay-cache-entries"), clock), maxSkew, clock);
   }
 
   public Route authenticate(Function<Optional<Caller>, Route> inner) {
@@ -72,29 +79,28 @@ public final class RequestAuthenticator {
                   return ApiErrors.complete(StatusCodes.FORBIDDEN, "NoSuchAccount", "account " + parsed.accountId() + " does not exist");
                 }
                 byte[] key = io.cess.core.account.AccountIds.parsePublicKey(account.signingKey());
-                return verified(request, parsed, key).map(ApiErrors::completeWith).orElseGet(() -> limiter.limit(
-                    RateLimiter.accountKey(parsed.accountId()), () -> inner.apply(Optional.of(caller(request, parsed)))));
+                return onSuccess(verified(request, parsed, key), refusal -> refusal.map(ApiErrors::completeWith).orElseGet(() -> limiter.limit(
+                    RateLimiter.accountKey(parsed.accountId()), () -> inner.apply(Optional.of(caller(request, parsed))))));
               });
         });
   }
 
   /**
    * Checks a parsed signature against {@code signingKey}; an error response, or empty when the
-   * request is authentic and not a replay. Used directly where the key arrives in the request
+   * request is authentic and not a replay anywhere in the cluster ({@link ReplayGuard}). Used directly where the key arrives in the request
    * itself (account registration proves possession of the key it registers).
    */
-  public Optional<akka.http.javadsl.model.HttpResponse> verified(HttpRequest request, RequestSignature.Parsed parsed, byte[] signingKey) {
+  public CompletionStage<Optional<HttpResponse>> verified(HttpRequest request, RequestSignature.Parsed parsed, byte[] signingKey) {
     String date = headerValue(request, RequestSignature.DATE_HEADER);
     String contentSha256 = headerValue(request, RequestSignature.CONTENT_SHA256_HEADER);
     try {
       RequestSignature.verify(parsed, signingKey, request.method().value(), rawTarget(request), date, contentSha256, clock, maxSkew);
     } catch (RequestAuthException e) {
-      return Optional.of(ApiErrors.response(StatusCodes.FORBIDDEN, e.code(), e.getMessage()));
+      return CompletableFuture.completedFuture(Optional.of(ApiErrors.response(StatusCodes.FORBIDDEN, e.code(), e.getMessage())));
     }
-    if (!replays.firstUse(parsed.signatureBase64(), RequestSignature.parseDate(date))) {
-      return Optional.of(ApiErrors.response(StatusCodes.FORBIDDEN, "RequestReplayed", "this signed request was already used"));
-    }
-    return Optional.empty();
+    return replays.firstUse(parsed.signatureBase64(), RequestSignature.parseDate(date)).thenApply(first -> first
+        ? Optional.<HttpResponse>empty()
+        : Optional.of(ApiErrors.response(StatusCodes.FORBIDDEN, "RequestReplayed", "this signed request was already used")));
   }
 
   static Caller caller(HttpRequest request, RequestSignature.Parsed parsed) {

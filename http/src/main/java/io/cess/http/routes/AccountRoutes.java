@@ -80,11 +80,11 @@ public final class AccountRoutes {
             return ApiErrors.complete(StatusCodes.BAD_REQUEST, "XCessContentSHA256Mismatch",
                 "x-cess-content-sha256 must be the SHA-256 of the body");
           }
-          return auth.verified(request, parsed, key)
+          return onSuccess(auth.verified(request, parsed, key), refusal -> refusal
               .map(ApiErrors::completeWith)
               .orElseGet(() -> onSuccess(
                   accounts.register(AccountIds.of(key), key),
-                  created -> complete(StatusCodes.CREATED, AccountView.of(created), Json.marshaller())));
+                  created -> complete(StatusCodes.CREATED, AccountView.of(created), Json.marshaller()))));
         })))));
   }
 

@@ -241,6 +241,17 @@ public class ObjectPathIT {
     HttpResponse<byte[]> replayed = http.send(read, HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(403, replayed.statusCode());
     assertEquals("RequestReplayed", json(replayed.body()).path("code").asText());
+    // ... in the whole cluster: the same signature sent to another gateway is a replay too
+    java.util.Map<String, String> once = io.cess.core.account.RequestSignature.headers(
+        keys, "GET", accountPath, Sha256.hex(new byte[0]), java.time.Instant.now());
+    HttpRequest.Builder first = HttpRequest.newBuilder(URI.create(cluster.url(1) + accountPath));
+    HttpRequest.Builder elsewhere = HttpRequest.newBuilder(URI.create(cluster.url(3) + accountPath));
+    once.forEach(first::header);
+    once.forEach(elsewhere::header);
+    assertEquals(200, http.send(first.GET().build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+    HttpResponse<byte[]> replayedElsewhere = http.send(elsewhere.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(403, replayedElsewhere.statusCode());
+    assertEquals("RequestReplayed", json(replayedElsewhere.body()).path("code").asText());
 
     // another key cannot speak for the account
     io.cess.core.account.AccountKeys other = io.cess.core.account.AccountKeys.generate();
