@@ -479,6 +479,25 @@ public final class ObjectGateway {
     return bucket(bucket).askWithStatus(r -> new Bucket.CreateBucket(owner, r), settings.askTimeout());
   }
 
+  /**
+   * The bucket when {@code account} (null: anonymous) may do what {@code needed} takes in it;
+   * fails with {@link BucketAccessException} when it does not exist or is not the caller's. A
+   * WRITE into a bucket that does not exist yet creates it for the caller (native API, RPC).
+   */
+  public CompletionStage<Bucket.BucketInfo> access(String bucket, String account, Bucket.Access needed) {
+    CompletionStage<Bucket.BucketInfo> info = needed == Bucket.Access.WRITE ? claimBucket(bucket, account) : bucketInfo(bucket);
+    return info.thenApply(b -> {
+      if (!b.exists()) {
+        throw new BucketAccessException(BucketAccessException.Reason.NO_SUCH_BUCKET, "no bucket " + bucket);
+      }
+      if (!b.allows(account, needed)) {
+        throw new BucketAccessException(BucketAccessException.Reason.ACCESS_DENIED,
+            (account == null ? "anonymous requests" : "account " + account) + " may not do this in bucket " + bucket);
+      }
+      return b;
+    });
+  }
+
   /** The bucket, created for {@code owner} first when it does not exist yet. */
   public CompletionStage<Bucket.BucketInfo> claimBucket(String bucket, String owner) {
     return bucket(bucket).ask(r -> new Bucket.Claim(owner, r), settings.askTimeout());

@@ -97,6 +97,12 @@ public final class ApiErrors {
         case BAD_CONTENT -> new ApiError(StatusCodes.BAD_REQUEST, "BadFragment", f.getMessage());
       };
     }
+    if (e instanceof io.cess.actors.gateway.BucketAccessException b) {
+      return switch (b.reason()) {
+        case NO_SUCH_BUCKET -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchBucket", b.getMessage());
+        case ACCESS_DENIED -> new ApiError(StatusCodes.FORBIDDEN, "AccessDenied", b.getMessage());
+      };
+    }
     if (e instanceof AccessKeyException k) {
       return switch (k.reason()) {
         case NO_SUCH_ACCOUNT -> new ApiError(StatusCodes.NOT_FOUND, "NoSuchAccount", k.getMessage());

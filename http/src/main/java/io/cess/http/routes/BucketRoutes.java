@@ -85,10 +85,7 @@ public final class BucketRoutes {
     } catch (IllegalArgumentException e) {
       return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
     }
-    return onSuccess(objects.claimBucket(bucket, account), claimed -> {
-      if (!claimed.allows(account, Bucket.Access.OWNER)) {
-        return accessDenied(bucket, account);
-      }
+    return onSuccess(objects.claimBucket(bucket, account).thenCompose(c -> objects.access(bucket, account, Bucket.Access.OWNER)), claimed -> {
       return policy.isEmpty()
           ? view(bucket, claimed)
           : onSuccess(objects.setPolicy(bucket, policy.get()), p -> onSuccess(objects.bucketInfo(bucket), info -> view(bucket, info)));
@@ -126,18 +123,7 @@ public final class BucketRoutes {
    * caller.
    */
   public static Route withAccess(ObjectGateway objects, String bucket, String account, Bucket.Access needed, Function<Bucket.BucketInfo, Route> inner) {
-    CompletionStage<Bucket.BucketInfo> info = needed == Bucket.Access.WRITE ? objects.claimBucket(bucket, account) : objects.bucketInfo(bucket);
-    return onSuccess(info, b -> {
-      if (!b.exists()) {
-        return noSuchBucket(bucket);
-      }
-      return b.allows(account, needed) ? inner.apply(b) : accessDenied(bucket, account);
-    });
-  }
-
-  private static Route accessDenied(String bucket, String account) {
-    return ApiErrors.complete(StatusCodes.FORBIDDEN, "AccessDenied",
-        (account == null ? "anonymous requests" : "account " + account) + " may not do this in bucket " + bucket);
+    return onSuccess(objects.access(bucket, account, needed), inner);
   }
 
   static Route noSuchBucket(String bucket) {

@@ -174,12 +174,8 @@ public final class RpcMethods {
   private CompletionStage<?> createBucket(String caller, Params p) {
     String bucket = bucket(p);
     StoragePolicy policy = policy(p);
-    return objects.claimBucket(bucket, caller).thenCompose(info -> {
-      if (!info.allows(caller, Bucket.Access.OWNER)) {
-        throw accessDenied(bucket, caller);
-      }
-      return policy == null ? objects.policyOf(bucket) : objects.setPolicy(bucket, policy);
-    }).thenCompose(applied -> objects.bucketInfo(bucket).thenApply(info -> Map.of(
+    return objects.claimBucket(bucket, caller).thenCompose(claimed -> objects.access(bucket, caller, Bucket.Access.OWNER)).thenCompose(
+        info -> policy == null ? objects.policyOf(bucket) : objects.setPolicy(bucket, policy)).thenCompose(applied -> objects.bucketInfo(bucket).thenApply(info -> Map.of(
         "bucket", bucket, "policy", applied.toString(), "owner", info.owner(), "grants", info.grants())));
   }
 
@@ -207,16 +203,7 @@ public final class RpcMethods {
 
   /** The bucket when {@code caller} may do what {@code needed} takes (a write claims a new one). */
   private CompletionStage<Bucket.BucketInfo> access(String bucket, String caller, Bucket.Access needed) {
-    CompletionStage<Bucket.BucketInfo> info = needed == Bucket.Access.WRITE ? objects.claimBucket(bucket, caller) : objects.bucketInfo(bucket);
-    return info.thenApply(b -> {
-      if (!b.exists()) {
-        throw new RpcError(JsonRpc.SERVER_ERROR, "no bucket " + bucket, error(404, "NoSuchBucket"));
-      }
-      if (!b.allows(caller, needed)) {
-        throw accessDenied(bucket, caller);
-      }
-      return b;
-    });
+    return objects.access(bucket, caller, needed);
   }
 
   private static String bucket(Params p) {
@@ -237,10 +224,6 @@ public final class RpcMethods {
 
   private static RpcError noSuchKey(String bucket, String key) {
     return new RpcError(JsonRpc.SERVER_ERROR, "no object " + key + " in bucket " + bucket, error(404, "NoSuchKey"));
-  }
-
-  private static RpcError accessDenied(String bucket, String caller) {
-    return new RpcError(JsonRpc.SERVER_ERROR, "account " + caller + " may not do this in bucket " + bucket, error(403, "AccessDenied"));
   }
 
   /** The {@code data} of a domain error: the REST API's status and code for the same failure. */
