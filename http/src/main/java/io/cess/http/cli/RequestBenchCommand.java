@@ -34,14 +34,20 @@ import java.util.function.IntFunction;
  * through the native API (signed with the account key), measured in the same run so that the two
  * read as a ratio. It registers a throw-away account and access key, PUTs {@code --count}
  * objects of {@code --object-size} with {@code --concurrency} requests in flight, GETs them back
- * (checking each body), then deletes them.
+ * (checking each body), then deletes them; after {@code --warmup} rounds, the medians of {@code
+ * --runs} rounds.
  */
 public final class RequestBenchCommand {
 
   private RequestBenchCommand() {}
 
   public static int run(List<String> argv) throws IOException, InterruptedException {
-    CliArgs args = new CliArgs(argv, Set.of("url", "count", "object-size", "concurrency"));
+    CliArgs args = new CliArgs(argv, Set.of("url", "count", "object-size", "concurrency", "warmup", "runs"));
+    int warmup = Integer.parseInt(args.get("warmup", "1"));
+    int runs = Integer.parseInt(args.get("runs", "3"));
+    if (warmup < 0 || runs < 1) {
+      throw new IllegalArgumentException("--warmup must be 0 or more and --runs at least 1");
+    }
     String url = args.get("url", "http://127.0.0.1:8081");
     int count = Integer.parseInt(args.get("count", "500"));
     int size = (int) DataSize.parseBytes(args.get("object-size", "4KiB"));
@@ -67,19 +73,39 @@ public final class RequestBenchCommand {
     for (byte[] b : bodies) {
       random.nextBytes(b);
     }
-    System.out.printf("cess bench-requests: %d objects of %s, %d in flight, through %s%n", count, DataSize.format(size), concurrency, url);
-    double s3Put = rate(http, count, concurrency, i -> s3(signer, url, host, "PUT", "/" + bucket + "/s3-" + i, bodies[i]), 200, null);
-    double s3Get = rate(http, count, concurrency, i -> s3(signer, url, host, "GET", "/" + bucket + "/s3-" + i, new byte[0]), 200, bodies);
-    double nPut = rate(http, count, concurrency,
-        i -> nativeSigned(keys, url, "PUT", "/v1/buckets/" + bucket + "-n/objects/n-" + i, bodies[i]), 201, null);
-    double nGet = rate(http, count, concurrency,
-        i -> nativeSigned(keys, url, "GET", "/v1/buckets/" + bucket + "-n/objects/n-" + i, new byte[0]), 200, bodies);
-    rate(http, count, concurrency, i -> s3(signer, url, host, "DELETE", "/" + bucket + "/s3-" + i, new byte[0]), 204, null);
-    rate(http, count, concurrency, i -> nativeSigned(keys, url, "DELETE", "/v1/buckets/" + bucket + "-n/objects/n-" + i, new byte[0]), 204, null);
-    System.out.printf(Locale.ROOT, "S3 API      PUT %8.1f req/s   GET %8.1f req/s%n", s3Put, s3Get);
+    System.out.printf("cess bench-requests: %d objects of %s, %d in flight, through %s, %d warm-up and %d measured rounds%n",
+        count, DataSize.format(size), concurrency, url, warmup, runs);
+    List<double[]> measured = new ArrayList<>();
+    for (int round = 0; round < warmup + runs; round++) {
+      String p = "r" + round + "-";
+      // S3 and native alternate within a round, so that both see the same state of the cluster
+      double s3Put = rate(http, count, concurrency, i -> s3(signer, url, host, "PUT", "/" + bucket + "/" + p + i, bodies[i]), 200, null);
+      double nPut = rate(http, count, concurrency,
+          i -> nativeSigned(keys, url, "PUT", "/v1/buckets/" + bucket + "-n/objects/" + p + i, bodies[i]), 201, null);
+      double s3Get = rate(http, count, concurrency, i -> s3(signer, url, host, "GET", "/" + bucket + "/" + p + i, new byte[0]), 200, bodies);
+      double nGet = rate(http, count, concurrency,
+          i -> nativeSigned(keys, url, "GET", "/v1/buckets/" + bucket + "-n/objects/" + p + i, new byte[0]), 200, bodies);
+      rate(http, count, concurrency, i -> s3(signer, url, host, "DELETE", "/" + bucket + "/" + p + i, new byte[0]), 204, null);
+      rate(http, count, concurrency, i -> nativeSigned(keys, url, "DELETE", "/v1/buckets/" + bucket + "-n/objects/" + p + i, new byte[0]), 204, null);
+      boolean warming = round < warmup;
+      System.out.printf(Locale.ROOT, "%s %d: S3 PUT %.1f GET %.1f, native PUT %.1f GET %.1f req/s%n",
+          warming ? "warm-up" : "round", warming ? round + 1 : round - warmup + 1, s3Put, s3Get, nPut, nGet);
+      if (!warming) {
+        measured.add(new double[] {s3Put, s3Get, nPut, nGet});
+      }
+    }
+    double s3Put = median(measured, 0);
+    double s3Get = median(measured, 1);
+    double nPut = median(measured, 2);
+    double nGet = median(measured, 3);
+    System.out.printf(Locale.ROOT, "S3 API      PUT %8.1f req/s   GET %8.1f req/s   (medians)%n", s3Put, s3Get);
     System.out.printf(Locale.ROOT, "native API  PUT %8.1f req/s   GET %8.1f req/s%n", nPut, nGet);
     System.out.printf(Locale.ROOT, "ratio S3/native  PUT %.2f   GET %.2f%n", s3Put / nPut, s3Get / nGet);
     return 0;
+  }
+
+  private static double median(List<double[]> rounds, int column) {
+    return BenchCommand.median(rounds.stream().mapToDouble(r -> r[column]).toArray());
   }
 
   /** Requests per second for {@code count} requests, {@code concurrency} at a time; every answer checked. */
