@@ -60,7 +60,11 @@ public final class NetCluster implements AutoCloseable {
   static final Duration NODE_KILL_TIMEOUT = Duration.ofSeconds(15);
   static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(60);
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration CLUSTER_VIEW_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * /v1/cluster also gathers sharding stats, which wait for unreachable regions until the route's
+   * ask timeout: during a split every call blocks. A short client timeout keeps the polling fine.
+   */
+  static final Duration CLUSTER_VIEW_TIMEOUT = Duration.ofSeconds(3);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -69,6 +73,8 @@ public final class NetCluster implements AutoCloseable {
   private final LocalHome home;
   private final Map<Integer, Process> processes = new TreeMap<>();
   private final Set<Integer> paused = new TreeSet<>();
+  /** When each node's latest process ended, as seen by the JVM (precise, unlike polling). */
+  private final Map<Integer, Instant> exitedAt = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "net-cluster-resume");
     t.setDaemon(true);
@@ -110,8 +116,14 @@ public final class NetCluster implements AutoCloseable {
       if (running != null && running.isAlive()) {
         throw new IllegalStateException(name(node) + " is already running (pid " + running.pid() + ")");
       }
-      processes.put(node, launch(node));
-      net.record("start", name(node) + " (pid " + processes.get(node).pid() + ")");
+      Process p = launch(node);
+      processes.put(node, p);
+      exitedAt.remove(node);
+      net.record("start", name(node) + " (pid " + p.pid() + ")");
+      p.onExit().thenAccept(ended -> {
+        exitedAt.put(node, Instant.now());
+        net.record("exited", name(node) + " (pid " + ended.pid() + ", exit " + ended.exitValue() + ")");
+      });
     }
     for (int node : new TreeSet<>(nodes)) {
       Process p = processes.get(node);
@@ -215,6 +227,11 @@ public final class NetCluster implements AutoCloseable {
   public synchronized Optional<Integer> exitCode(int node) {
     Process p = processes.get(node);
     return p == null || p.isAlive() ? Optional.empty() : Optional.of(p.exitValue());
+  }
+
+  /** When the node's current process ended; empty while it runs. */
+  public Optional<Instant> exitedAt(int node) {
+    return Optional.ofNullable(exitedAt.get(node));
   }
 
   public synchronized Set<Integer> nodes() {

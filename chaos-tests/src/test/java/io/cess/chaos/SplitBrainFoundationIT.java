@@ -114,6 +114,7 @@ public class SplitBrainFoundationIT {
     // ---- the split
     net.partition(MAJORITY, MINORITY);
     long splitAt = System.nanoTime();
+    java.time.Instant splitInstant = java.time.Instant.now();
     CompletableFuture<String> minorityWrite = attemptUpload(cluster, 4, replicated, "minority-during");
 
     Duration majorityView = NetCluster.awaitCondition("node1 sees exactly node1..3", splitResolutionTimeout,
@@ -122,9 +123,12 @@ public class SplitBrainFoundationIT {
         majorityView.toMillis(), stableAfter.toSeconds());
     NetCluster.awaitCondition("node4 and node5 downed", Duration.ofNanos(splitResolutionTimeout.toNanos() - (System.nanoTime() - splitAt)),
         () -> MINORITY.stream().allMatch(n -> downed(cluster, n)));
-    System.out.printf("figure: minority downed %d ms after the split; node4 exit %s, node5 exit %s%n",
-        ms(splitAt), cluster.exitCode(4).map(String::valueOf).orElse("(running)"),
-        cluster.exitCode(5).map(String::valueOf).orElse("(running)"));
+    for (int node : MINORITY) {
+      System.out.printf("figure: node%d downed: %s%n", node, cluster.exitedAt(node)
+          .map(at -> "process exited " + Duration.between(splitInstant, at).toMillis() + " ms after the split, exit "
+              + cluster.exitCode(node).orElseThrow())
+          .orElse("still running, sees itself " + cluster.members(node).get(cluster.name(node))));
+    }
 
     String during = minorityWrite.get(MINORITY_WRITE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     System.out.println("write through node4 during the split: " + during);
