@@ -77,6 +77,25 @@ public final class GatewayClient implements AutoCloseable {
     return Json.MAPPER.readTree(r.body());
   }
 
+  /**
+   * GETs an object and reduces its body to a SHA-256 as it streams in; failures and timeouts
+   * are part of the answer, not exceptions. Only an interrupt propagates.
+   */
+  public ObjectRead readObject(int node, String bucket, String key, Duration operationTimeout)
+      throws InterruptedException {
+    try {
+      HttpResponse<DigestingSubscriber.Digested> r = send(node, "GET", Workload.objectTarget(bucket, key),
+          HttpRequest.BodyPublishers.noBody(), DigestingSubscriber.handler(), operationTimeout);
+      boolean ok = r.statusCode() == 200;
+      return new ObjectRead(r.statusCode(), ok ? r.body().sha256() : null, r.body().sizeBytes(),
+          ok ? null : errorCode(r.body().head()));
+    } catch (TimeoutException e) {
+      return new ObjectRead(Operation.NO_RESPONSE, null, 0, "timed out after " + operationTimeout);
+    } catch (IOException e) {
+      return new ObjectRead(Operation.NO_RESPONSE, null, 0, describe(e));
+    }
+  }
+
   /** The {@code code} of a JSON error answer, else the answer's beginning. */
   public static String errorCode(String body) {
     if (body == null || body.isBlank()) {

@@ -226,16 +226,10 @@ public final class Workload implements AutoCloseable {
   private Operation download(int node, AcknowledgedKeys.Key key) throws InterruptedException {
     long id = log.nextId();
     Instant started = Instant.now();
-    try {
-      HttpResponse<DigestingSubscriber.Digested> r = client.send(node, "GET", objectTarget(key.bucket(), key.key()),
-          HttpRequest.BodyPublishers.noBody(), DigestingSubscriber.handler(), settings.operationTimeout());
-      boolean ack = r.statusCode() == OpKind.GET.acknowledgedStatus;
-      return new Operation(id, OpKind.GET, node, key.bucket(), key.key(), started, Instant.now(), key.sha256(),
-          r.body().sizeBytes(), r.statusCode(), ack ? null : GatewayClient.errorCode(r.body().head()), ack, null,
-          ack ? r.body().sha256() : null);
-    } catch (IOException | TimeoutException e) {
-      return failed(id, OpKind.GET, node, key.key(), started, key.sha256(), key.sizeBytes(), e);
-    }
+    ObjectRead r = client.readObject(node, key.bucket(), key.key(), settings.operationTimeout());
+    return new Operation(id, OpKind.GET, node, key.bucket(), key.key(), started, Instant.now(), key.sha256(),
+        r.status() == 200 ? r.sizeBytes() : key.sizeBytes(), r.status(), r.error(),
+        r.status() == OpKind.GET.acknowledgedStatus, null, r.sha256());
   }
 
   private Operation delete(int node, AcknowledgedKeys.Key key) throws InterruptedException {
