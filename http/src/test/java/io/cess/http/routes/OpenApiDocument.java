@@ -41,7 +41,7 @@ public final class OpenApiDocument {
     }
 
     /** The parameter's sample value: its {@code example}, else its schema's. */
-    static Optional<String> example(JsonNode parameter) {
+    public static Optional<String> example(JsonNode parameter) {
       JsonNode example = parameter.has("example") ? parameter.get("example") : parameter.path("schema").path("example");
       return example.isMissingNode() || example.isNull() ? Optional.empty() : Optional.of(example.asText());
     }

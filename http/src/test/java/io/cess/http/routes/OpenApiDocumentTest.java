@@ -274,6 +274,17 @@ public class OpenApiDocumentTest {
           op.securityScheme(doc.root()).map("nodeMac"::equals).orElse(false));
       boolean s3 = op.securityScheme(doc.root()).map("sigV4"::equals).orElse(false);
       assertEquals(id + " lists its S3 operations exactly when it is S3", s3, op.node().has("x-s3-operations"));
+      for (JsonNode p : op.parameters()) {
+        JsonNode schema = doc.resolve(p.path("schema"));
+        String pattern = schema.path("pattern").asText("");
+        OpenApiDocument.Operation.example(p).ifPresent(example -> {
+          // the probes of OpenApiIT send the examples: an invalid one is answered before routing matters
+          assertTrue(id + ": example " + example + " of " + p.path("name").asText() + " matches " + pattern,
+              pattern.isEmpty() || Pattern.compile(pattern).matcher(example).find());
+          assertTrue(id + ": example " + example + " of " + p.path("name").asText() + " is one of " + schema.path("enum"),
+              !schema.has("enum") || schema.path("enum").toString().contains("\"" + example + "\""));
+        });
+      }
       op.sampleTarget();
     }
     for (String open : List.of("GET /health/alive", "GET /health/ready", "GET /openapi.yaml", "GET /v1/callbacks/{token}", "HEAD /v1/callbacks/{token}")) {
