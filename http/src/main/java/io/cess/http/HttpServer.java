@@ -26,6 +26,7 @@ import io.cess.http.routes.FileRoutes;
 import io.cess.http.routes.FragmentRoutes;
 import io.cess.http.routes.HealthRoutes;
 import io.cess.http.routes.ObjectRoutes;
+import io.cess.http.routes.OpenApiRoutes;
 import io.cess.http.rpc.RpcMethods;
 import io.cess.http.rpc.RpcRoutes;
 import io.cess.http.routes.TableRoutes;
@@ -35,7 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binds a node's HTTP server: health on every node, the internal transfer endpoint on storage
+ * Binds a node's HTTP server: health and {@code /openapi.yaml} on every node, the internal transfer endpoint on storage
  * nodes, the public API on gateways. A failed bind stops the node: it cannot serve its role.
  */
 public final class HttpServer {
@@ -48,6 +49,8 @@ public final class HttpServer {
   public static Route routes(ActorSystem<?> system, NodeServices services, GatewaySettings gateway) {
     List<Route> routes = new ArrayList<>();
     routes.add(new HealthRoutes(system, CASSANDRA_PROBE_TIMEOUT).route());
+    // the API's own description, unauthenticated like health, on every node
+    routes.add(new OpenApiRoutes().route());
     if (services.fragments() != null) {
       routes.add(
           new FragmentRoutes(
