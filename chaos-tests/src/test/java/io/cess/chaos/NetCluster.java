@@ -242,7 +242,7 @@ public final class NetCluster implements AutoCloseable {
   public Map<String, String> members(int node) {
     Map<String, String> out = new TreeMap<>();
     try {
-      for (JsonNode m : getJson(node, "/v1/cluster", CLUSTER_VIEW_TIMEOUT).path("members")) {
+      for (JsonNode m : getJson(node, "/v1/cluster/members", CLUSTER_VIEW_TIMEOUT).path("members")) {
         out.put(m.path("node").asText(), m.path("status").asText());
       }
     } catch (IOException e) {
@@ -255,7 +255,7 @@ public final class NetCluster implements AutoCloseable {
   public Set<String> upMembers(int node) {
     Set<String> out = new TreeSet<>();
     try {
-      for (JsonNode m : getJson(node, "/v1/cluster", CLUSTER_VIEW_TIMEOUT).path("members")) {
+      for (JsonNode m : getJson(node, "/v1/cluster/members", CLUSTER_VIEW_TIMEOUT).path("members")) {
         if (m.path("status").asText().equals("Up") && m.path("reachable").asBoolean()) {
           out.add(m.path("node").asText());
         }

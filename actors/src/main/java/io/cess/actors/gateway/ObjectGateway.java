@@ -351,6 +351,18 @@ public final class ObjectGateway {
    * Bytes {@code first..last} (inclusive) of the file: only the segments that overlap the range
    * are fetched, and the first and last are trimmed.
    */
+  /**
+   * The content of bytes {@code first..last}, started: completes once its first bytes are decoded
+   * (or fails as the stream would, e.g. with too few shards reachable), so that a download's
+   * status is sent only when its first segment is at hand; the rest streams on from there.
+   */
+  public CompletionStage<Source<ByteString, NotUsed>> contentStarted(Manifest manifest, long first, long last) {
+    return content(manifest, first, last)
+        .prefixAndTail(1)
+        .runWith(Sink.head(), system)
+        .thenApply(started -> Source.from(started.first()).concat(started.second()));
+  }
+
   public Source<ByteString, NotUsed> content(Manifest manifest, long first, long last) {
     if (manifest.sizeBytes() == 0 || last < first) {
       return Source.empty();

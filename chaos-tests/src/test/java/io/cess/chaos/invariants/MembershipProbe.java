@@ -118,7 +118,7 @@ public final class MembershipProbe implements AutoCloseable {
     String observer = gateways.name(node);
     MembershipObservation o;
     try {
-      o = parse(Instant.now(), observer, client.getJson(node, "/v1/cluster", requestTimeout));
+      o = parse(Instant.now(), observer, client.getJson(node, "/v1/cluster/members", requestTimeout));
     } catch (TimeoutException e) {
       o = MembershipObservation.unanswered(Instant.now(), observer, "timed out after requestTimeout " + requestTimeout);
     } catch (IOException | RuntimeException e) {

@@ -12,6 +12,7 @@ import akka.cluster.sharding.typed.GetClusterShardingStats;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.cluster.typed.Cluster;
+import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import io.cess.actors.bucket.Bucket;
 import io.cess.actors.file.File;
@@ -64,8 +65,18 @@ public final class ClusterRoutes {
         () ->
             concat(
                 path("cluster", () -> get(() -> onSuccess(clusterView(), v -> completeOK(v, Json.marshaller())))),
+                path(PathMatchers.segment("cluster").slash("members"), () -> get(() -> completeOK(membership(), Json.marshaller()))),
                 path("nodes", () -> get(() -> onSuccess(nodes(), v -> completeOK(v, Json.marshaller())))),
                 path("miners", () -> get(() -> onSuccess(minerViews(), v -> completeOK(v, Json.marshaller()))))));
+  }
+
+  /** Members and leader as this node sees them now: answered at once, even during a partition. */
+  public record MembershipView(String self, String leader, List<MemberView> members) {}
+
+  private MembershipView membership() {
+    Cluster cluster = Cluster.get(system);
+    Address leader = cluster.state().getLeader();
+    return new MembershipView(cluster.selfMember().address().toString(), leader == null ? null : leader.toString(), members());
   }
 
   private List<MemberView> members() {

@@ -152,26 +152,27 @@ public final class ObjectRoutes {
                 .addHeader(RawHeader.create("Content-Range", "bytes */" + size)));
       }
       if (r != null) {
-        return complete(
-            base.withStatus(StatusCodes.PARTIAL_CONTENT)
-                .addHeader(RawHeader.create("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size))
-                .withEntity(
-                    HttpEntities.create(
-                        ContentTypes.APPLICATION_OCTET_STREAM, r[1] - r[0] + 1, bytes(objects, d, r[0], r[1], body))));
+        return respond(objects, d, base.withStatus(StatusCodes.PARTIAL_CONTENT)
+            .addHeader(RawHeader.create("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size)), r[0], r[1], body);
       }
     }
-    return complete(
-        base.withStatus(StatusCodes.OK)
-            .withEntity(
-                size == 0
-                    ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                    : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes(objects, d, 0, size - 1, body))));
+    return size == 0
+        ? complete(base.withStatus(StatusCodes.OK).withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])))
+        : respond(objects, d, base.withStatus(StatusCodes.OK), 0, size - 1, body);
   }
 
-  /** The content, or nothing for a HEAD (akka-http sends no body for HEAD; this fetches none). */
-  private static akka.stream.javadsl.Source<akka.util.ByteString, akka.NotUsed> bytes(
-      ObjectGateway objects, ObjectGateway.ObjectDownload d, long first, long last, boolean body) {
-    return body ? objects.content(d.manifest(), first, last) : akka.stream.javadsl.Source.empty();
+  /**
+   * {@code response} with bytes {@code first..last} as its entity; for a GET only once the first
+   * segment is decoded, so a download that cannot start answers 503 instead of a 200 without
+   * body. A HEAD fetches nothing.
+   */
+  private static Route respond(ObjectGateway objects, ObjectGateway.ObjectDownload d, HttpResponse response, long first, long last, boolean body) {
+    long length = last - first + 1;
+    if (!body) {
+      return complete(response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, length, akka.stream.javadsl.Source.empty())));
+    }
+    return onSuccess(objects.contentStarted(d.manifest(), first, last),
+        bytes -> complete(response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, length, bytes))));
   }
 
   private Route list(String bucket) {

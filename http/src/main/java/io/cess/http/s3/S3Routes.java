@@ -347,11 +347,13 @@ public final class S3Routes {
         }
       }
       long length = size == 0 ? 0 : last - first + 1;
-      Source<ByteString, NotUsed> bytes = withBody ? objects.content(d.manifest(), first, last) : Source.empty();
-      return complete(HttpResponse.create()
-          .withStatus(partial ? StatusCodes.PARTIAL_CONTENT : StatusCodes.OK)
-          .addHeaders(headers)
-          .withEntity(withBody ? HttpEntities.create(type, length, bytes) : HttpEntities.create(type, length, Source.empty())));
+      HttpResponse response = HttpResponse.create().withStatus(partial ? StatusCodes.PARTIAL_CONTENT : StatusCodes.OK).addHeaders(headers);
+      if (!withBody || length == 0) {
+        return complete(response.withEntity(HttpEntities.create(type, length, Source.empty())));
+      }
+      // the status goes out once the first segment is decoded: a download that cannot start is an error, not an empty 200
+      return onSuccess(objects.contentStarted(d.manifest(), first, last),
+          bytes -> complete(response.withEntity(HttpEntities.create(type, length, bytes))));
     });
   }
 

@@ -640,6 +640,24 @@ public class ObjectPathIT {
   }
 
   @Test
+  public void aDownloadThatCannotStartIs503NotAnEmpty200() throws Exception {
+    byte[] content = randomBytes(MIB / 2);
+    JsonNode stored = put(1, "unreadable", content);
+    JsonNode segment0 = manifest(stored.path("fileId").asText()).path("segments").get(0);
+    // ec:4+2: three of the six shards gone leaves too few to decode (and to repair)
+    for (int i = 0; i < 3; i++) {
+      for (Path shard : shardFiles(segment0.path("shards").get(i).path("merkleRoot").asText())) {
+        Files.delete(shard);
+      }
+    }
+    HttpResponse<byte[]> r = get(2, "unreadable");
+    assertEquals(new String(r.body(), StandardCharsets.UTF_8), 503, r.statusCode());
+    assertEquals("TransferFailed", json(r.body()).path("code").asText());
+    assertEquals(503, ranged(3, "unreadable", "bytes=10-20").statusCode());
+    assertEquals(204, send(1, "DELETE", "unreadable", HttpRequest.BodyPublishers.noBody()).statusCode());
+  }
+
+  @Test
   public void clientThatDisconnectsMidUploadLeavesNoObject() throws Exception {
     try (Socket s = new Socket("127.0.0.1", TestCluster.BASE_HTTP_PORT)) {
       OutputStream out = s.getOutputStream();
