@@ -84,12 +84,19 @@ public final class NetCluster implements AutoCloseable {
   /** The account every request of the suite is signed by (gateways require signatures). */
   private final AccountKeys account = AccountKeys.generate();
   private boolean registered;
+  /** Extra JVM options of every node started from now on (a scenario's configuration overrides). */
+  private final List<String> extraJvmOptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Node {@code i} will run on host {@code i} of {@code net}; {@code runDir} holds data and logs. */
   public NetCluster(ChaosNet net, ChaosCassandra cassandra, Path runDir) {
     this.net = net;
     this.cassandra = cassandra;
     this.home = new LocalHome(runDir.toAbsolutePath());
+  }
+
+  /** Adds JVM options (e.g. {@code -Dakka.cluster...=...} overrides) to every node started after this. */
+  public void addNodeJvmOptions(List<String> options) {
+    extraJvmOptions.addAll(options);
   }
 
   public ChaosNet net() {
@@ -372,6 +379,7 @@ public final class NetCluster implements AutoCloseable {
         command.add(o);
       }
     }
+    command.addAll(extraJvmOptions);
     for (String prop : List.of(CassandraLayout.CLUSTER_CONFIG_DIR, CassandraLayout.CLASSPATH_FILE, "logback.configurationFile")) {
       if (System.getProperty(prop) != null) {
         command.add("-D" + prop + "=" + System.getProperty(prop));

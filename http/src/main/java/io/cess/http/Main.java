@@ -3,6 +3,7 @@ package io.cess.http;
 import io.cess.http.cli.AccountCommand;
 import io.cess.http.cli.BenchCommand;
 import io.cess.http.cli.CallCommand;
+import io.cess.http.cli.ChaosCommand;
 import io.cess.http.cli.RequestBenchCommand;
 import io.cess.http.cli.DownCommand;
 import io.cess.http.cli.CallbackCommand;
@@ -53,7 +54,11 @@ public final class Main {
                   --size 1GiB  --url http://127.0.0.1:8081  --download-url URL  --policy ec:4+2
                   --warmup 2  --runs 3
         bench-requests  small-object requests/s through the S3 API and the native API
-                  --count 500  --object-size 4KiB  --concurrency 8  --url http://127.0.0.1:8081
+                  --count 500  --object-size 4KiB  --concurrency 8  --warmup 1  --runs 3
+                  --url http://127.0.0.1:8081
+        chaos list      the chaos scenarios (partitions, kills, pauses, Cassandra outages)
+              run NAME  run scenarios (or `all`) with their invariants; needs root (netns,
+                        nftables); reports (JSON, HTML) under chaos-tests/target/chaos/
         node    run one node in the foreground; join a running cluster with --join
                   --name NAME  --roles storage,gateway  --region R  --host H
                   --http-port P  --akka-port P  --data-dir DIR  --miners N  --capacity SIZE
@@ -89,6 +94,7 @@ public final class Main {
             case "put" -> TransferCommands.put(rest);
             case "get" -> TransferCommands.get(rest);
             case "call" -> CallCommand.run(rest);
+            case "chaos" -> ChaosCommand.run(rest);
             case "account" -> AccountCommand.run(rest);
             case "keys" -> KeysCommand.run(rest);
             case "callback" -> CallbackCommand.run(rest);
