@@ -3,7 +3,6 @@ package io.cess.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cess.chaos.net.ChaosNet;
 import io.cess.chaos.net.HostCommand;
-import io.cess.core.Sha256;
 import io.cess.core.account.AccountKeys;
 import io.cess.core.account.RequestSignature;
 import io.cess.http.cli.LocalHome;
@@ -421,11 +420,8 @@ public final class NetCluster implements AutoCloseable {
   }
 
   private boolean register(int node) {
-    byte[] body = ("{\"signingKey\":\"" + account.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + "/v1/accounts")).timeout(Duration.ofSeconds(20));
-    RequestSignature.headers(account, "POST", "/v1/accounts", Sha256.hex(body), Instant.now()).forEach(b::header);
     try {
-      HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = io.cess.http.cli.AccountCommand.register(account, url(node));
       if (r.statusCode() != 201) {
         System.out.println("registering the test account via " + name(node) + ": " + r.statusCode() + " " + r.body());
       }

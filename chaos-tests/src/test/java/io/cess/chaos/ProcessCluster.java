@@ -88,11 +88,8 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   private boolean register(int node) {
-    byte[] body = ("{\"signingKey\":\"" + account.publicKeyBase64() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + "/v1/accounts")).timeout(Duration.ofSeconds(20));
-    RequestSignature.headers(account, "POST", "/v1/accounts", io.cess.core.Sha256.hex(body), java.time.Instant.now()).forEach(b::header);
     try {
-      return http.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
+      return io.cess.http.cli.AccountCommand.register(account, url(node)).statusCode() == 201;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -70,10 +70,10 @@ public final class ChaosRun {
     return cluster.http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
       int status = e == null ? r.statusCode() : Operation.NO_RESPONSE;
       boolean acked = status == 201;
-      String fileId = acked ? Json.MAPPER.valueToTree(parse(r.body())).path("fileId").asText(null) : null;
+      com.fasterxml.jackson.databind.JsonNode stored = acked ? parse(r.body()) : null;
       String error = e != null ? GatewayClient.describe(e) : acked ? null : GatewayClient.errorCode(r.body());
       log.record(new Operation(log.nextId(), OpKind.PUT, node, bucket, key, started, Instant.now(), sha, size, status, error, acked,
-          fileId, acked ? parse(r.body()).path("sha256").asText(null) : null));
+          acked ? stored.path("fileId").asText(null) : null, acked ? stored.path("sha256").asText(null) : null));
       report.note("upload " + key + " through " + cluster.name(node) + " ended: " + (e == null ? status : error));
       return status;
     });

@@ -57,7 +57,7 @@ public final class AccountCommand {
    * The account in {@code file} (created there first when missing), registered with the gateway
    * at {@code url}: registering the same key again is accepted, so this is safe on every start.
    */
-  static AccountKeys ensureRegistered(Path file, String url) throws IOException, InterruptedException {
+  public static AccountKeys ensureRegistered(Path file, String url) throws IOException, InterruptedException {
     AccountKeys keys;
     if (Files.exists(file)) {
       keys = AccountKeys.load(file);
@@ -66,16 +66,24 @@ public final class AccountCommand {
       keys = AccountKeys.generate();
       keys.save(file);
     }
-    byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
-    URI uri = URI.create(url + "/v1/accounts");
-    HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-        sign(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)), keys, "POST", uri, Sha256.hex(body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = register(keys, url);
     if (r.statusCode() != 201) {
       throw new IOException("the gateway refused to register account " + keys.accountId() + ": " + r.statusCode() + " " + r.body());
     }
     return keys;
+  }
+
+  /**
+   * Registers the account of {@code keys} with the gateway at {@code url}, signed by the key it
+   * registers: 201 with the account's public record (also when it was registered before).
+   */
+  public static HttpResponse<String> register(AccountKeys keys, String url) throws IOException, InterruptedException {
+    byte[] body = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(StandardCharsets.UTF_8);
+    URI uri = URI.create(url + "/v1/accounts");
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+        sign(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)), keys, "POST", uri, Sha256.hex(body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static Path defaultKeyFile() {

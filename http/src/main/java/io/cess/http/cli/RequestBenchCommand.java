@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,11 +55,7 @@ public final class RequestBenchCommand {
       throw new IllegalArgumentException("--count and --concurrency must be at least 1, --object-size not negative");
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Path dir = Files.createTempDirectory("cess-bench");
-    AccountKeys keys = AccountKeys.generate();
-    keys.save(dir.resolve("account.key"));
-    byte[] registration = ("{\"signingKey\":\"" + keys.publicKeyBase64() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    expect(http.send(nativeSigned(keys, url, "POST", "/v1/accounts", registration), HttpResponse.BodyHandlers.ofString()), 201);
+    AccountKeys keys = AccountCommand.ensureRegistered(Files.createTempDirectory("cess-bench").resolve("account.key"), url);
     JsonNode key = Json.MAPPER.readTree(expect(http.send(
         nativeSigned(keys, url, "POST", "/v1/accounts/" + keys.accountId() + "/keys", new byte[0]), HttpResponse.BodyHandlers.ofString()), 201));
     SigV4Signer signer = new SigV4Signer(key.path("accessKeyId").asText(), key.path("secretAccessKey").asText(), "us-east-1");

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -145,10 +144,7 @@ public final class JsonRpc<C> {
   }
 
   private RpcError asRpcError(Throwable failure) {
-    Throwable e = failure;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = io.cess.http.routes.ApiErrors.unwrap(failure);
     return e instanceof RpcError rpc ? rpc : errors.apply(e);
   }
 

@@ -97,7 +97,7 @@ public final class RpcMethods {
     StoragePolicy policy = policy(p);
     PutOptions options = PutOptions.nativeUpload(caller, Sha256.hex(content));
     PutOptions withPolicy = policy == null && !extraRedundancy ? options : options.withPolicy(policy, extraRedundancy);
-    return access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.put(
+    return objects.access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.put(
         bucket, key, Source.single(ByteString.fromArrayUnsafe(content)), withPolicy));
   }
 
@@ -106,7 +106,7 @@ public final class RpcMethods {
     String key = key(p);
     java.time.Duration expiresIn = java.time.Duration.ofSeconds(
         p.integer("expiresIn", callbacks.settings().defaultExpiry().toSeconds(), 1, callbacks.settings().maxExpiry().toSeconds()));
-    return access(bucket, caller, Bucket.Access.READ).thenCompose(info -> callbacks.issue(bucket, key, caller, expiresIn));
+    return objects.access(bucket, caller, Bucket.Access.READ).thenCompose(info -> callbacks.issue(bucket, key, caller, expiresIn));
   }
 
   private CompletionStage<?> tableRows(String caller, Params p) {
@@ -129,7 +129,7 @@ public final class RpcMethods {
   private CompletionStage<?> get(String caller, Params p) {
     String bucket = bucket(p);
     String key = key(p);
-    return access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.head(bucket, key)).thenApply(found -> found
+    return objects.access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.head(bucket, key)).thenApply(found -> found
         .map(e -> new ObjectRoutes.ObjectView(key, e.fileId(), e.sizeBytes(), e.sha256(), e.storedAt().toString()))
         .orElseThrow(() -> noSuchKey(bucket, key)));
   }
@@ -139,7 +139,7 @@ public final class RpcMethods {
     String key = key(p);
     long offset = p.integer("offset", 0, 0, Long.MAX_VALUE);
     long length = p.integer("length", maxContentBytes, 0, maxContentBytes);
-    return access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.get(bucket, key)).thenCompose(found -> {
+    return objects.access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.get(bucket, key)).thenCompose(found -> {
       ObjectGateway.ObjectDownload d = found.orElseThrow(() -> noSuchKey(bucket, key));
       long size = d.entry().sizeBytes();
       if (offset > size || offset == size && size > 0) {
@@ -158,14 +158,14 @@ public final class RpcMethods {
   private CompletionStage<?> delete(String caller, Params p) {
     String bucket = bucket(p);
     String key = key(p);
-    return access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.delete(bucket, key)).thenApply(Deleted::new);
+    return objects.access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.delete(bucket, key)).thenApply(Deleted::new);
   }
 
   private CompletionStage<?> list(String caller, Params p) {
     String bucket = bucket(p);
     String prefix = p.optionalText("prefix").orElse("");
     int max = (int) p.integer("maxKeys", Bucket.MAX_LIST, 0, Bucket.MAX_LIST);
-    return access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.list(bucket, prefix, max)).thenApply(listing ->
+    return objects.access(bucket, caller, Bucket.Access.READ).thenCompose(info -> objects.list(bucket, prefix, max)).thenApply(listing ->
         new ObjectRoutes.ObjectListingView(bucket, prefix, listing.objects().stream()
             .map(o -> new ObjectRoutes.ObjectView(o.key(), o.entry().fileId(), o.entry().sizeBytes(), o.entry().sha256(), o.entry().storedAt().toString()))
             .toList(), listing.truncated()));
@@ -199,11 +199,6 @@ public final class RpcMethods {
     }
     return objects.manifest(fileId).thenApply(m -> FileRoutes.view(
         m.orElseThrow(() -> new RpcError(JsonRpc.SERVER_ERROR, "no stored file " + fileId, error(404, "NoSuchFile")))));
-  }
-
-  /** The bucket when {@code caller} may do what {@code needed} takes (a write claims a new one). */
-  private CompletionStage<Bucket.BucketInfo> access(String bucket, String caller, Bucket.Access needed) {
-    return objects.access(bucket, caller, needed);
   }
 
   private static String bucket(Params p) {

@@ -122,13 +122,8 @@ public final class TestCluster implements AutoCloseable {
 
   /** Registers the test account with the cluster (signed by its own key, as `cess account create`). */
   private void registerAccount(int index) {
-    byte[] body = ("{\"signingKey\":\"" + account.publicKeyBase64() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {
-      HttpResponse<String> r = http.send(
-          signed(HttpRequest.newBuilder(URI.create(url(index) + "/v1/accounts")).timeout(Duration.ofSeconds(30)),
-                  account, "POST", "/v1/accounts", io.cess.core.Sha256.hex(body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = io.cess.http.cli.AccountCommand.register(account, url(index));
       if (r.statusCode() != 201) {
         throw new AssertionError("cannot register the test account: " + r.statusCode() + " " + r.body());
       }
