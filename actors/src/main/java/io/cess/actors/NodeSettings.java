@@ -21,7 +21,8 @@ public record NodeSettings(
     int minerCount,
     long capacityBytes,
     Path clusterSecretFile,
-    java.time.Duration internalMaxSkew) {
+    java.time.Duration internalMaxSkew,
+    java.time.Duration pauseFence) {
 
   /** The Akka cluster role that carries a member's node name ("name:node1"). */
   public static final String NAME_ROLE_PREFIX = "name:";
@@ -55,6 +56,12 @@ public record NodeSettings(
     if (miners > 0 && capacity < miners * 1024L * 1024L) {
       throw new IllegalArgumentException("cess.node.capacity must be at least 1 MiB per miner");
     }
+    java.time.Duration pauseFence = c.getDuration("pause-fence");
+    java.time.Duration stableAfter = root.getDuration("akka.cluster.split-brain-resolver.stable-after");
+    if (pauseFence.isNegative() || pauseFence.isZero() || pauseFence.compareTo(stableAfter) >= 0) {
+      throw new IllegalArgumentException("cess.node.pause-fence must be positive and shorter than "
+          + "akka.cluster.split-brain-resolver.stable-after (" + stableAfter + "), was " + pauseFence);
+    }
     return new NodeSettings(
         name,
         roles,
@@ -65,7 +72,8 @@ public record NodeSettings(
         roles.contains("storage") ? miners : 0,
         capacity,
         Path.of(c.getString("cluster-secret-file")).toAbsolutePath(),
-        c.getDuration("internal-auth-max-skew"));
+        c.getDuration("internal-auth-max-skew"),
+        pauseFence);
   }
 
   public boolean hasRole(String role) {

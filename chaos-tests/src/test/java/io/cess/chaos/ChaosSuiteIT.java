@@ -44,8 +44,8 @@ import org.junit.Test;
  */
 public class ChaosSuiteIT {
 
-  /** What CI runs: the 3 | 2 split and the kill during an upload. */
-  static final List<String> CI_SUBSET = List.of("split-3-2", "kill-during-upload");
+  /** What CI runs: the 3 | 2 split, the kill during an upload and the pause past stable-after. */
+  static final List<String> CI_SUBSET = List.of("split-3-2", "kill-during-upload", "pause-past-stable-after");
   static final Duration CLUSTER_UP_TIMEOUT = Duration.ofSeconds(180);
   static final Duration REFORM_TIMEOUT = Duration.ofSeconds(180);
   /** How long the workload runs before the faults and again after the cluster re-formed. */

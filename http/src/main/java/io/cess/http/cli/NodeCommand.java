@@ -1,5 +1,6 @@
 package io.cess.http.cli;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -11,6 +12,7 @@ import io.cess.http.HttpServer;
 import io.cess.persistence.cassandra.CassandraSchema;
 import io.cess.persistence.cassandra.CassandraSettings;
 import io.cess.persistence.cassandra.ManagedCassandra;
+import io.cess.persistence.cassandra.PauseFence;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * {@code cess node}: runs one node JVM in the foreground. Joins the seeds given with {@code
  * --join} (or starts a new cluster when it is its own seed), makes sure Cassandra answers (starting
- * the managed one when no external cluster is configured) and that the schema exists.
+ * the managed one when no external cluster is configured) and that the schema exists. Installs the
+ * JVM's {@link PauseFence}: a node frozen longer than {@code cess.node.pause-fence} shuts down.
  */
 public final class NodeCommand {
 
@@ -44,9 +47,20 @@ public final class NodeCommand {
     ActorSystem<Void> system =
         ActorSystem.create(
             Guardian.create(node, gateway, (sys, services) -> HttpServer.start(sys, services, gateway)), "cess", config);
+    PauseFence fence = PauseFence.install(node.pauseFence(), frozen -> {
+      system.log().error("{} was frozen for {} ms, longer than cess.node.pause-fence ({}): it may have been downed and "
+          + "replaced while it did not run, so it refuses to write and shuts down", node.name(), frozen.toMillis(), node.pauseFence());
+      CoordinatedShutdown.get(system).runAll(FrozenTooLong.INSTANCE);
+    });
+    system.getWhenTerminated().thenRun(fence::close);
     home.recordRunning(new LocalHome.RunningNode(node.name(), ProcessHandle.current().pid(), node.httpUrl()));
     system.getWhenTerminated().thenRun(() -> home.forget(node.name()));
     return system;
+  }
+
+  /** Why a node shut down by itself after waking from a freeze longer than its pause fence. */
+  public enum FrozenTooLong implements CoordinatedShutdown.Reason {
+    INSTANCE
   }
 
   public static Config nodeConfig(CliArgs args, LocalHome home) {
