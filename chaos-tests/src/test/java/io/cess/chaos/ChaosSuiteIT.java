@@ -167,8 +167,10 @@ public class ChaosSuiteIT {
         return;
       }
 
-      // recovery: heal, restart whatever is not running, the cluster re-forms
+      // recovery: heal, restart whatever is not running, the cluster re-forms (with any node the
+      // scenario added)
       run.heal();
+      all.addAll(cluster.nodes());
       Set<Integer> down = new TreeSet<>();
       for (int node : all) {
         if (!cluster.isRunning(node) || !upAccordingTo(cluster, node)) {

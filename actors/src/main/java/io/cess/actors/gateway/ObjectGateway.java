@@ -651,7 +651,7 @@ public final class ObjectGateway {
         .thenCompose(
             released ->
                 released.fileDeleted()
-                    ? repairs.removeShards(fileId, released.manifest())
+                    ? repairs.removeShards(fileId, released.manifest()).thenApply(left -> Done.getInstance())
                     : CompletableFuture.completedFuture(Done.getInstance()));
   }
 

@@ -36,6 +36,9 @@ public final class RepairScan {
 
   private record OrphansCollected(Integer removed, Throwable failure) implements Command {}
 
+  /** For the callbacks of a scan, which run outside the actor. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RepairScan.class);
+
   private RepairScan() {}
 
   public static Behavior<Command> create(
@@ -64,7 +67,7 @@ public final class RepairScan {
                               return Behaviors.same();
                             }
                             running[0] = true;
-                            Set<String> up = upNodes(Cluster.get(ctx.getSystem()));
+                            Cluster cluster = Cluster.get(ctx.getSystem());
                             ctx.pipeToSelf(
                                 io.cess.actors.EntityIds.current(ctx.getSystem(), File.ENTITY_KEY)
                                     .mapAsyncUnordered(
@@ -74,11 +77,14 @@ public final class RepairScan {
                                             // one slow file gives up after fileTimeout so the scan goes on
                                             repairs
                                                 .finishRemoval(fileId)
-                                                .thenCompose(m -> repairs.repairLostHolders(fileId, up).thenApply(n -> n + m))
+                                                .thenCompose(m -> repairs.repairLostHolders(fileId, () -> upNodes(cluster)).thenApply(n -> n + m))
                                                 .toCompletableFuture()
                                                 .orTimeout(fileTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                                                // a file that cannot be repaired now (logged by repair) waits for the next scan
-                                                .exceptionally(e -> 0))
+                                                // a file that cannot be repaired now waits for the next scan
+                                                .exceptionally(e -> {
+                                                  LOG.warn("file {} left for the next repair scan: {}", fileId, e.toString());
+                                                  return 0;
+                                                }))
                                     .completionTimeout(scanTimeout)
                                     .runWith(Sink.fold(0, Integer::sum), ctx.getSystem()),
                                 Finished::new);

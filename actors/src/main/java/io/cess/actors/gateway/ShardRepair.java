@@ -52,17 +52,20 @@ public final class ShardRepair {
   /**
    * Removes a deleted file's shards and, once none is left, confirms it to the File entity; a
    * removal cut short (holder unreachable) stays pending and the repair scan retries it.
+   *
+   * @return how many shards are still to be removed (0: the removal is confirmed)
    */
-  public CompletionStage<akka.Done> removeShards(String fileId, Manifest manifest) {
+  public CompletionStage<Integer> removeShards(String fileId, Manifest manifest) {
     return transfers
         .deleteShards(ShardTransfers.shardsOf(manifest.segments()))
         .thenCompose(
             failed ->
                 failed > 0
-                    ? CompletableFuture.completedFuture(akka.Done.getInstance())
+                    ? CompletableFuture.completedFuture(failed)
                     : sharding
                         .entityRefFor(File.ENTITY_KEY, fileId)
-                        .<akka.Done>ask(File.ConfirmRemoval::new, settings.askTimeout()));
+                        .<akka.Done>ask(File.ConfirmRemoval::new, settings.askTimeout())
+                        .thenApply(d -> 0));
   }
 
   /** Retries the removal of a deleted file's shards, if some are still pending. */
@@ -74,7 +77,14 @@ public final class ShardRepair {
             pending ->
                 pending.manifest() == null
                     ? CompletableFuture.completedFuture(0)
-                    : removeShards(fileId, pending.manifest()).thenApply(d -> 0));
+                    : removeShards(fileId, pending.manifest()).thenApply(left -> {
+                      if (left == 0) {
+                        log.info("pending removal of deleted file {} finished", fileId);
+                      } else {
+                        log.debug("pending removal of deleted file {}: {} shards still to remove", fileId, left);
+                      }
+                      return 0;
+                    }));
   }
 
   private CompletionStage<Optional<Manifest>> manifest(String fileId) {
@@ -98,6 +108,13 @@ public final class ShardRepair {
    */
   public CompletionStage<Integer> repair(
       String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault, java.time.Instant observedAt) {
+    return repair(fileId, segmentIndex, lost, reason, minersAtFault, observedAt, Set.of());
+  }
+
+  /** As above; no rebuilt copy goes to a miner of the {@code excludedNodes}. */
+  private CompletionStage<Integer> repair(
+      String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault, java.time.Instant observedAt,
+      Set<String> excludedNodes) {
     String key = fileId + "/" + segmentIndex;
     if (lost.isEmpty() || !repairsInFlight.add(key)) {
       return CompletableFuture.completedFuture(0);
@@ -119,7 +136,8 @@ public final class ShardRepair {
                     }
                     return v;
                   })
-                  .thenCompose(v -> leased.isEmpty() ? CompletableFuture.completedFuture(List.<Manifest.Shard>of()) : repair(found.get(), segment, leased))
+                  .thenCompose(v -> leased.isEmpty() ? CompletableFuture.completedFuture(List.<Manifest.Shard>of())
+                      : repair(found.get(), segment, leased, excludedNodes))
                   .thenCompose(fresh -> finish(fileId, segmentIndex, repairer, fresh).thenApply(d -> fresh.size()));
             })
         .whenComplete(
@@ -174,7 +192,7 @@ public final class ShardRepair {
   }
 
   /** Rebuilds and places the {@code lost} shards of {@code segment}; completes with their new placement. */
-  private CompletionStage<List<Manifest.Shard>> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost) {
+  private CompletionStage<List<Manifest.Shard>> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost, Set<String> excludedNodes) {
     StoragePolicy policy = StoragePolicy.parse(m.policy());
     SegmentCodec codec = new SegmentCodec(policy);
     byte[][] shards = new byte[segment.shards().size()][];
@@ -204,8 +222,12 @@ public final class ShardRepair {
                         SegmentCodec.EncodedSegment encoded = new SegmentCodec.EncodedSegment(
                             segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending);
                         // a miner that served a corrupt copy may take the rebuilt one (it replaces the bad file);
-                        // holders on lost nodes are not in the view, so they are not candidates anyway
-                        return transfers.placeShards(view, encoded, pending, held, new HashSet<>(), Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
+                        // a node taken for lost may still be in the view (its registration outlives it, or it
+                        // is back and not Up yet), and must not take copies nobody may ever name
+                        Set<String> excludedMiners = new HashSet<>();
+                        view.hosts().stream().filter(h -> excludedNodes.contains(h.nodeId()))
+                            .forEach(h -> h.miners().forEach(x -> excludedMiners.add(x.minerId())));
+                        return transfers.placeShards(view, encoded, pending, held, excludedMiners, Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
                             .thenCompose(
                                 all -> {
                                   List<Manifest.Shard> fresh = all.stream().filter(x -> lost.contains(x.index())).toList();
@@ -238,21 +260,29 @@ public final class ShardRepair {
 
   /**
    * Repairs every shard of a file whose holder is no longer a cluster member that is Up (its
-   * node was downed or left): the periodic scan calls this for each stored file.
+   * node was downed or left): the periodic scan calls this for each stored file. {@code upNodes}
+   * is read once the manifest is in, so a node that came back during a long scan is not taken
+   * for lost; the lost nodes take no rebuilt copy.
    */
-  public CompletionStage<Integer> repairLostHolders(String fileId, Set<String> upNodes) {
+  public CompletionStage<Integer> repairLostHolders(String fileId, java.util.function.Supplier<Set<String>> upNodes) {
     return manifest(fileId)
         .thenCompose(
             found -> {
               if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(0);
               }
+              Set<String> up = upNodes.get();
               List<CompletableFuture<Integer>> repairs = new ArrayList<>();
               for (Manifest.Segment seg : found.get().segments()) {
                 Set<Integer> lost = new HashSet<>();
-                seg.shards().stream().filter(x -> !upNodes.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
+                Set<String> lostNodes = new HashSet<>();
+                seg.shards().stream().filter(x -> !up.contains(x.nodeId())).forEach(x -> {
+                  lost.add(x.index());
+                  lostNodes.add(x.nodeId());
+                });
                 if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false, java.time.Instant.now()).toCompletableFuture());
+                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false, java.time.Instant.now(), lostNodes)
+                      .toCompletableFuture());
                 }
               }
               return CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new))

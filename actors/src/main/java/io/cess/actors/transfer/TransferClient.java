@@ -124,15 +124,40 @@ public final class TransferClient {
             });
   }
 
-  /** Removes a shard; a shard already gone counts as removed. */
+  /**
+   * Removes a shard; a shard already gone ({@code NoSuchFragment}) counts as removed. Any other
+   * refusal, a miner the node does not host included, fails: the removal stays pending.
+   */
   public CompletionStage<Done> delete(String baseUrl, String minerId, String root) {
     return send(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
-            resp ->
-                resp.status().equals(StatusCodes.NOT_FOUND)
-                    ? resp.discardEntityBytes(materializer).completionStage()
-                    : expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, root));
+            resp -> {
+              if (!resp.status().equals(StatusCodes.NOT_FOUND)) {
+                return expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, root);
+              }
+              return resp.entity().withSizeLimit(64 * 1024).toStrict(timeout.toMillis(), materializer)
+                  .thenApply(body -> {
+                    String text = body.getData().utf8String();
+                    if (!NO_SUCH_FRAGMENT.equals(errorCode(text))) {
+                      throw new TransferException("delete of shard " + root + " on miner " + minerId + " failed: 404 " + text, false);
+                    }
+                    return Done.getInstance();
+                  });
+            });
   }
+
+  /** The error code a node answers for a shard it does not hold. */
+  public static final String NO_SUCH_FRAGMENT = "NoSuchFragment";
+
+  private static String errorCode(String jsonBody) {
+    try {
+      return CODE_READER.readTree(jsonBody).path("code").asText("");
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper CODE_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private CompletionStage<Done> expect(
       HttpResponse resp, akka.http.javadsl.model.StatusCode ok, String what, String minerId, String root) {

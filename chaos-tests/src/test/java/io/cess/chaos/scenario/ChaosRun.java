@@ -163,6 +163,28 @@ public final class ChaosRun {
     report.fault(cluster.name(node), "paused (SIGSTOP) for " + duration.toSeconds() + " s");
   }
 
+  /**
+   * {@code node} loses the fraction {@code loss} of its packets to and from every other node, and
+   * its outgoing packets wait {@code delay} (netem; a delay fails where the kernel has no netem).
+   */
+  public void degrade(int node, Duration delay, double loss) {
+    net.degrade(node, delay, loss);
+    report.fault(cluster.name(node), "degraded: " + Math.round(loss * 100) + " % loss" + (delay.isZero() ? "" : ", " + delay.toMillis() + " ms delay"));
+  }
+
+  /** Stops {@code node} at once (SIGKILL) and starts it again; it rejoins with its data. */
+  public void restart(int node) {
+    cluster.restart(node);
+    report.fault(cluster.name(node), "restarted");
+  }
+
+  /** Starts one more node JVM in a namespace of its own; it joins and takes shards. */
+  public int addNode() {
+    int node = cluster.addNode();
+    report.fault(cluster.name(node), "added");
+    return node;
+  }
+
   public void stopCassandra() {
     cassandra.stop();
     report.fault(null, "Cassandra stopped");

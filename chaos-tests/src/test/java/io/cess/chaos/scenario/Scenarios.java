@@ -71,6 +71,17 @@ public final class Scenarios {
         }
         // flapping may or may not outlast stable-after: no side is expected to be downed
         run.clearExpectation();
+      }),
+      scenario("lossy-restart-grow", "node5 loses 30 % of its packets for 30 s, node2 restarts, then a sixth node joins", run -> {
+        run.degrade(5, Duration.ZERO, 0.3);
+        run.hold(Duration.ofSeconds(30));
+        run.heal();
+        run.restart(2);
+        run.hold(Duration.ofSeconds(10));
+        run.addNode();
+        run.hold(Duration.ofSeconds(20));
+        // 30 % loss may or may not make node5 unreachable long enough to be downed
+        run.clearExpectation();
       }));
 
   public static Scenario named(String name) {

@@ -13,6 +13,7 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.FileIO;
 import akka.stream.javadsl.StreamConverters;
 import io.cess.actors.storage.FragmentStore;
+import io.cess.actors.transfer.TransferClient;
 import io.cess.core.node.NodeRequestAuth;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class FragmentRoutes {
                             deleted ->
                                 deleted
                                     ? complete(StatusCodes.NO_CONTENT)
-                                    : ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + root)))));
+                                    : ApiErrors.complete(StatusCodes.NOT_FOUND, TransferClient.NO_SUCH_FRAGMENT, "no fragment " + root)))));
   }
 
   private Route store(String minerId, String root) {
@@ -144,7 +145,7 @@ public final class FragmentRoutes {
         CompletableFuture.supplyAsync(() -> store.locate(minerId, root), blocking),
         found -> {
           if (found.isEmpty()) {
-            return ApiErrors.complete(StatusCodes.NOT_FOUND, "NoSuchFragment", "no fragment " + root);
+            return ApiErrors.complete(StatusCodes.NOT_FOUND, TransferClient.NO_SUCH_FRAGMENT, "no fragment " + root);
           }
           Path p = found.get();
           return complete(
