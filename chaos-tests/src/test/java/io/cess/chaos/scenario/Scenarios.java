@@ -72,15 +72,17 @@ public final class Scenarios {
         // flapping may or may not outlast stable-after: no side is expected to be downed
         run.clearExpectation();
       }),
-      scenario("lossy-restart-grow", "node5 loses 30 % of its packets for 30 s, node2 restarts, then a sixth node joins", run -> {
-        run.degrade(5, Duration.ZERO, 0.3);
+      scenario("lossy-restart-grow", "node5 loses 10 % of its packets for 30 s, node2 restarts, then a sixth node joins", run -> {
+        // 10 %: a poor link the cluster must ride out; at 30 % the reachability of node5 flaps until
+        // the resolver's down-all-when-unstable downs every node (see the README)
+        run.degrade(5, Duration.ZERO, 0.1);
         run.hold(Duration.ofSeconds(30));
         run.heal();
         run.restart(2);
         run.hold(Duration.ofSeconds(10));
         run.addNode();
         run.hold(Duration.ofSeconds(20));
-        // 30 % loss may or may not make node5 unreachable long enough to be downed
+        // no node is expected to be downed, but a loss burst may still make node5 unreachable
         run.clearExpectation();
       }));
 

@@ -25,6 +25,7 @@ import java.util.function.LongSupplier;
 public final class PauseFence implements AutoCloseable {
 
   private static final AtomicReference<PauseFence> INSTALLED = new AtomicReference<>();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PauseFence.class);
 
   private final long limitNanos;
   private final LongSupplier nanoClock;
@@ -88,6 +89,10 @@ public final class PauseFence implements AutoCloseable {
     if (gap > limitNanos) {
       trip(Duration.ofNanos(gap));
     } else {
+      if (gap > limitNanos / 2) {
+        LOG.warn("this JVM did not run for {} ms; the pause fence shuts it down after {} ms",
+            Duration.ofNanos(gap).toMillis(), Duration.ofNanos(limitNanos).toMillis());
+      }
       lastTickNanos = now;
     }
   }
