@@ -75,11 +75,6 @@ public final class ChaosCassandra implements AutoCloseable {
     net.record("cassandra-stop", contactPoint());
   }
 
-  public void restart() {
-    stop();
-    start();
-  }
-
   public boolean running() {
     return ManagedCassandra.runningProcess(layout).isPresent();
   }

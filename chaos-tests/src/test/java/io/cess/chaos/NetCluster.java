@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,8 +52,6 @@ public final class NetCluster implements AutoCloseable {
 
   /** From launch to /health/ready (member Up, Cassandra answers); five JVMs start at once. */
   static final Duration NODE_READY_TIMEOUT = Duration.ofSeconds(150);
-  /** A graceful stop (SIGTERM, coordinated shutdown, leaving the cluster). */
-  static final Duration NODE_STOP_TIMEOUT = Duration.ofSeconds(40);
   /** SIGKILL is immediate; a process that outlives this is stuck in the kernel. */
   static final Duration NODE_KILL_TIMEOUT = Duration.ofSeconds(15);
   static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(60);
@@ -72,8 +69,6 @@ public final class NetCluster implements AutoCloseable {
   private final LocalHome home;
   private final Map<Integer, Process> processes = new TreeMap<>();
   private final Set<Integer> paused = new TreeSet<>();
-  /** When each node's latest process ended, as seen by the JVM (precise, unlike polling). */
-  private final Map<Integer, Instant> exitedAt = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "net-cluster-resume");
     t.setDaemon(true);
@@ -124,10 +119,8 @@ public final class NetCluster implements AutoCloseable {
       }
       Process p = launch(node);
       processes.put(node, p);
-      exitedAt.remove(node);
       net.record("start", name(node) + " (pid " + p.pid() + ")");
       p.onExit().thenAccept(ended -> {
-        exitedAt.put(node, Instant.now());
         net.record("exited", name(node) + " (pid " + ended.pid() + ", exit " + ended.exitValue() + ")");
       });
     }
@@ -155,17 +148,6 @@ public final class NetCluster implements AutoCloseable {
     awaitExit(node, p, NODE_KILL_TIMEOUT, "NODE_KILL_TIMEOUT");
     paused.remove(node);
     net.record("kill", name(node) + " (SIGKILL)");
-  }
-
-  /** SIGTERM: coordinated shutdown, the node leaves the cluster; waits until it exited. */
-  public synchronized void stop(int node) {
-    Process p = requireProcess(node);
-    if (paused.contains(node)) {
-      resume(node);
-    }
-    p.destroy();
-    awaitExit(node, p, NODE_STOP_TIMEOUT, "NODE_STOP_TIMEOUT");
-    net.record("stop", name(node) + " (SIGTERM, exit " + p.exitValue() + ")");
   }
 
   /** Kills the node if it still runs (SIGKILL), then starts it again on the same data. */
@@ -229,32 +211,8 @@ public final class NetCluster implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
-  /** The exit code of a node whose process ended, or empty while it runs (or never ran). */
-  public synchronized Optional<Integer> exitCode(int node) {
-    Process p = processes.get(node);
-    return p == null || p.isAlive() ? Optional.empty() : Optional.of(p.exitValue());
-  }
-
-  /** When the node's current process ended; empty while it runs. */
-  public Optional<Instant> exitedAt(int node) {
-    return Optional.ofNullable(exitedAt.get(node));
-  }
-
   public synchronized Set<Integer> nodes() {
     return Set.copyOf(processes.keySet());
-  }
-
-  /** Members as {@code node} sees them, node name to status; empty when it does not answer. */
-  public Map<String, String> members(int node) {
-    Map<String, String> out = new TreeMap<>();
-    try {
-      for (JsonNode m : getJson(node, "/v1/cluster/members", CLUSTER_VIEW_TIMEOUT).path("members")) {
-        out.put(m.path("node").asText(), m.path("status").asText());
-      }
-    } catch (IOException e) {
-      System.out.println(name(node) + " did not list members: " + e.getMessage());
-    }
-    return out;
   }
 
   /** The names of the members {@code node} sees Up (and, as far as it knows, reachable). */
@@ -315,10 +273,6 @@ public final class NetCluster implements AutoCloseable {
 
   public String logTail(int node) {
     return UpCommand.tail(log(node), 40);
-  }
-
-  public Path dataDir(int node) {
-    return home.dataDir(name(node));
   }
 
   /** Polls until the condition holds; fails with the condition's name at the deadline. */

@@ -68,7 +68,7 @@ public final class MultipartUpload
       String status, String bucket, String key, String owner, String contentType, Map<String, String> metadata,
       Instant initiatedAt, TreeMap<Integer, Part> parts)
       implements CborSerializable {
-    boolean open() {
+    public boolean open() {
       return status.equals("open");
     }
   }

@@ -348,10 +348,6 @@ public final class ObjectGateway {
   }
 
   /**
-   * Bytes {@code first..last} (inclusive) of the file: only the segments that overlap the range
-   * are fetched, and the first and last are trimmed.
-   */
-  /**
    * The content of bytes {@code first..last}, started: completes once its first bytes are decoded
    * (or fails as the stream would, e.g. with too few shards reachable), so that a download's
    * status is sent only when its first segment is at hand; the rest streams on from there.
@@ -363,6 +359,10 @@ public final class ObjectGateway {
         .thenApply(started -> Source.from(started.first()).concat(started.second()));
   }
 
+  /**
+   * Bytes {@code first..last} (inclusive) of the file: only the segments that overlap the range
+   * are fetched, and the first and last are trimmed.
+   */
   public Source<ByteString, NotUsed> content(Manifest manifest, long first, long last) {
     if (manifest.sizeBytes() == 0 || last < first) {
       return Source.empty();
@@ -498,21 +498,27 @@ public final class ObjectGateway {
    */
   public CompletionStage<Bucket.BucketInfo> access(String bucket, String account, Bucket.Access needed) {
     CompletionStage<Bucket.BucketInfo> info = needed == Bucket.Access.WRITE ? claimBucket(bucket, account) : bucketInfo(bucket);
-    return info.thenApply(b -> {
-      if (!b.exists()) {
-        throw new BucketAccessException(BucketAccessException.Reason.NO_SUCH_BUCKET, "no bucket " + bucket);
-      }
-      if (!b.allows(account, needed)) {
-        throw new BucketAccessException(BucketAccessException.Reason.ACCESS_DENIED,
-            (account == null ? "anonymous requests" : "account " + account) + " may not do this in bucket " + bucket);
-      }
-      return b;
-    });
+    return info.thenApply(b -> allowed(b, bucket, account, needed));
   }
 
-  /** The bucket, created for {@code owner} first when it does not exist yet. */
-  public CompletionStage<Bucket.BucketInfo> claimBucket(String bucket, String owner) {
+  /** The bucket, created for {@code account} first when it does not exist yet; fails unless it is the account's. */
+  public CompletionStage<Bucket.BucketInfo> claimOwned(String bucket, String account) {
+    return claimBucket(bucket, account).thenApply(b -> allowed(b, bucket, account, Bucket.Access.OWNER));
+  }
+
+  private CompletionStage<Bucket.BucketInfo> claimBucket(String bucket, String owner) {
     return bucket(bucket).ask(r -> new Bucket.Claim(owner, r), settings.askTimeout());
+  }
+
+  private static Bucket.BucketInfo allowed(Bucket.BucketInfo b, String bucket, String account, Bucket.Access needed) {
+    if (!b.exists()) {
+      throw new BucketAccessException(BucketAccessException.Reason.NO_SUCH_BUCKET, "no bucket " + bucket);
+    }
+    if (!b.allows(account, needed)) {
+      throw new BucketAccessException(BucketAccessException.Reason.ACCESS_DENIED,
+          (account == null ? "anonymous requests" : "account " + account) + " may not do this in bucket " + bucket);
+    }
+    return b;
   }
 
   /** Fails with the error code as message (NoSuchBucket, AccessDenied, InvalidArgument). */
@@ -588,7 +594,7 @@ public final class ObjectGateway {
         .<BucketUploads.UploadPage>ask(r -> new BucketUploads.ListUploads(prefix, delimiter, keyMarker, uploadIdMarker, maxUploads, r),
             settings.askTimeout())
         .thenCompose(page -> Source.from(page.uploads())
-            .mapAsync(8, u -> multipartUpload(u.uploadId()).thenCompose(state -> state.status().equals("open")
+            .mapAsync(8, u -> multipartUpload(u.uploadId()).thenCompose(state -> state.open()
                 ? CompletableFuture.completedFuture(Optional.of(u))
                 : uploadsOf(bucket)
                     .<Done>ask(r -> new BucketUploads.ForgetUpload(u.key(), u.uploadId(), r), settings.askTimeout())
@@ -610,14 +616,16 @@ public final class ObjectGateway {
                 : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
-  /** Ends the upload (completed or aborted), takes it out of its bucket's listing and releases every part's file. */
+  /**
+   * Ends the upload (completed or aborted), releases every part's file and takes it out of its
+   * bucket's listing. The listing is told, not asked: a lost message only leaves an entry that
+   * the next listing drops (it checks each upload is still open), while the releases must run.
+   */
   public CompletionStage<Done> finishMultipart(String uploadId, boolean completed) {
     return upload(uploadId)
         .<MultipartUpload.State>askWithStatus(r -> new MultipartUpload.Finish(completed, r), settings.askTimeout())
-        .thenCompose(state -> uploadsOf(state.bucket())
-            .<Done>ask(r -> new BucketUploads.ForgetUpload(state.key(), uploadId, r), settings.askTimeout())
-            .thenApply(d -> state))
         .thenCompose(state -> {
+          uploadsOf(state.bucket()).tell(new BucketUploads.ForgetUpload(state.key(), uploadId, system.ignoreRef()));
           List<CompletableFuture<Done>> releases = new ArrayList<>();
           state.parts().forEach((n, p) -> releases.add(release(p.fileId(), partReference(uploadId, n)).toCompletableFuture()));
           return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());

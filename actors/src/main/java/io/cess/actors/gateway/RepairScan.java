@@ -57,6 +57,7 @@ public final class RepairScan {
                 timers -> {
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
                   timers.startTimerWithFixedDelay(OrphanTick.INSTANCE, orphanInterval);
+                  Cluster cluster = Cluster.get(ctx.getSystem());
                   boolean[] running = {false};
                   boolean[] collecting = {false};
                   return Behaviors.receive(Command.class)
@@ -67,7 +68,6 @@ public final class RepairScan {
                               return Behaviors.same();
                             }
                             running[0] = true;
-                            Cluster cluster = Cluster.get(ctx.getSystem());
                             ctx.pipeToSelf(
                                 io.cess.actors.EntityIds.current(ctx.getSystem(), File.ENTITY_KEY)
                                     .mapAsyncUnordered(
@@ -127,8 +127,10 @@ public final class RepairScan {
 
   static Set<String> upNodes(Cluster cluster) {
     Set<String> up = new HashSet<>();
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status().equals(MemberStatus.up()) && !cluster.state().getUnreachable().contains(m)) {
+    akka.cluster.ClusterEvent.CurrentClusterState state = cluster.state();
+    Set<Member> unreachable = state.getUnreachable();
+    for (Member m : state.getMembers()) {
+      if (m.status().equals(MemberStatus.up()) && !unreachable.contains(m)) {
         for (String role : m.getRoles()) {
           if (role.startsWith(NodeSettings.NAME_ROLE_PREFIX)) {
             up.add(role.substring(NodeSettings.NAME_ROLE_PREFIX.length()));

@@ -108,13 +108,13 @@ public final class ShardRepair {
    */
   public CompletionStage<Integer> repair(
       String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault, java.time.Instant observedAt) {
-    return repair(fileId, segmentIndex, lost, reason, minersAtFault, observedAt, Set.of());
+    return repair(fileId, segmentIndex, lost, reason, minersAtFault, observedAt, node -> true);
   }
 
-  /** As above; no rebuilt copy goes to a miner of the {@code excludedNodes}. */
+  /** As above; rebuilt copies go only to nodes that {@code mayHold}. */
   private CompletionStage<Integer> repair(
       String fileId, int segmentIndex, Set<Integer> lost, String reason, boolean minersAtFault, java.time.Instant observedAt,
-      Set<String> excludedNodes) {
+      java.util.function.Predicate<String> mayHold) {
     String key = fileId + "/" + segmentIndex;
     if (lost.isEmpty() || !repairsInFlight.add(key)) {
       return CompletableFuture.completedFuture(0);
@@ -137,7 +137,7 @@ public final class ShardRepair {
                     return v;
                   })
                   .thenCompose(v -> leased.isEmpty() ? CompletableFuture.completedFuture(List.<Manifest.Shard>of())
-                      : repair(found.get(), segment, leased, excludedNodes))
+                      : repair(found.get(), segment, leased, mayHold))
                   .thenCompose(fresh -> finish(fileId, segmentIndex, repairer, fresh).thenApply(d -> fresh.size()));
             })
         .whenComplete(
@@ -192,7 +192,8 @@ public final class ShardRepair {
   }
 
   /** Rebuilds and places the {@code lost} shards of {@code segment}; completes with their new placement. */
-  private CompletionStage<List<Manifest.Shard>> repair(Manifest m, Manifest.Segment segment, Set<Integer> lost, Set<String> excludedNodes) {
+  private CompletionStage<List<Manifest.Shard>> repair(
+      Manifest m, Manifest.Segment segment, Set<Integer> lost, java.util.function.Predicate<String> mayHold) {
     StoragePolicy policy = StoragePolicy.parse(m.policy());
     SegmentCodec codec = new SegmentCodec(policy);
     byte[][] shards = new byte[segment.shards().size()][];
@@ -222,10 +223,10 @@ public final class ShardRepair {
                         SegmentCodec.EncodedSegment encoded = new SegmentCodec.EncodedSegment(
                             segment.index(), segment.sizeBytes(), segment.sha256(), segment.cipherSizeBytes(), pending);
                         // a miner that served a corrupt copy may take the rebuilt one (it replaces the bad file);
-                        // a node taken for lost may still be in the view (its registration outlives it, or it
-                        // is back and not Up yet), and must not take copies nobody may ever name
+                        // a node that is not Up may still be in the view (its registration outlives it, or it
+                        // is back and not Up yet): a copy there would be taken for lost again
                         Set<String> excludedMiners = new HashSet<>();
-                        view.hosts().stream().filter(h -> excludedNodes.contains(h.nodeId()))
+                        view.hosts().stream().filter(h -> !mayHold.test(h.nodeId()))
                             .forEach(h -> h.miners().forEach(x -> excludedMiners.add(x.minerId())));
                         return transfers.placeShards(view, encoded, pending, held, excludedMiners, Math.max(1, policy.tolerableLosses()), settings.placementAttempts(), null)
                             .thenCompose(
@@ -262,7 +263,7 @@ public final class ShardRepair {
    * Repairs every shard of a file whose holder is no longer a cluster member that is Up (its
    * node was downed or left): the periodic scan calls this for each stored file. {@code upNodes}
    * is read once the manifest is in, so a node that came back during a long scan is not taken
-   * for lost; the lost nodes take no rebuilt copy.
+   * for lost; only Up nodes take rebuilt copies.
    */
   public CompletionStage<Integer> repairLostHolders(String fileId, java.util.function.Supplier<Set<String>> upNodes) {
     return manifest(fileId)
@@ -275,13 +276,9 @@ public final class ShardRepair {
               List<CompletableFuture<Integer>> repairs = new ArrayList<>();
               for (Manifest.Segment seg : found.get().segments()) {
                 Set<Integer> lost = new HashSet<>();
-                Set<String> lostNodes = new HashSet<>();
-                seg.shards().stream().filter(x -> !up.contains(x.nodeId())).forEach(x -> {
-                  lost.add(x.index());
-                  lostNodes.add(x.nodeId());
-                });
+                seg.shards().stream().filter(x -> !up.contains(x.nodeId())).forEach(x -> lost.add(x.index()));
                 if (!lost.isEmpty()) {
-                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false, java.time.Instant.now(), lostNodes)
+                  repairs.add(repair(fileId, seg.index(), lost, "holder node no longer up", false, java.time.Instant.now(), up::contains)
                       .toCompletableFuture());
                 }
               }

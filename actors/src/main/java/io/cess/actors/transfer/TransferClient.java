@@ -131,33 +131,30 @@ public final class TransferClient {
   public CompletionStage<Done> delete(String baseUrl, String minerId, String root) {
     return send(HttpRequest.DELETE(fragmentUrl(baseUrl, minerId, root)))
         .thenCompose(
-            resp -> {
-              if (!resp.status().equals(StatusCodes.NOT_FOUND)) {
-                return expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, root);
-              }
-              return resp.entity().withSizeLimit(64 * 1024).toStrict(timeout.toMillis(), materializer)
-                  .thenApply(body -> {
-                    String text = body.getData().utf8String();
-                    if (!NO_SUCH_FRAGMENT.equals(errorCode(text))) {
-                      throw new TransferException("delete of shard " + root + " on miner " + minerId + " failed: 404 " + text, false);
-                    }
-                    return Done.getInstance();
-                  });
-            });
+            resp ->
+                resp.status().equals(StatusCodes.NOT_FOUND)
+                    ? bodyText(resp).thenApply(text -> {
+                      if (NO_SUCH_FRAGMENT.equals(errorCode(text))) {
+                        return Done.getInstance();
+                      }
+                      throw failure(resp, text, "delete", minerId, root, false);
+                    })
+                    : expect(resp, StatusCodes.NO_CONTENT, "delete", minerId, root));
   }
 
   /** The error code a node answers for a shard it does not hold. */
   public static final String NO_SUCH_FRAGMENT = "NoSuchFragment";
 
-  private static String errorCode(String jsonBody) {
+  private static final com.fasterxml.jackson.databind.ObjectMapper CODE_READER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The {@code code} of an error body; empty for a body that is not JSON (a proxy's page, say). */
+  private static String errorCode(String body) {
     try {
-      return CODE_READER.readTree(jsonBody).path("code").asText("");
-    } catch (java.io.IOException e) {
+      return CODE_READER.readTree(body).path("code").asText("");
+    } catch (java.io.IOException notJson) {
       return "";
     }
   }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper CODE_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private CompletionStage<Done> expect(
       HttpResponse resp, akka.http.javadsl.model.StatusCode ok, String what, String minerId, String root) {
@@ -168,22 +165,18 @@ public final class TransferClient {
   }
 
   private CompletionStage<Done> failed(HttpResponse resp, String what, String minerId, String root) {
-    return resp.entity()
-        .withSizeLimit(64 * 1024)
-        .toStrict(timeout.toMillis(), materializer)
-        .thenApply(
-            body -> {
-              throw new TransferException(
-                  what
-                      + " of shard "
-                      + root
-                      + " on miner "
-                      + minerId
-                      + " failed: "
-                      + resp.status().intValue()
-                      + " "
-                      + body.getData().utf8String(),
-                  resp.status().equals(StatusCodes.NOT_FOUND));
-            });
+    return bodyText(resp).thenApply(text -> {
+      throw failure(resp, text, what, minerId, root, resp.status().equals(StatusCodes.NOT_FOUND));
+    });
+  }
+
+  /** An error answer's body, read whole (it is small; 64 KiB at most). */
+  private CompletionStage<String> bodyText(HttpResponse resp) {
+    return resp.entity().withSizeLimit(64 * 1024).toStrict(timeout.toMillis(), materializer).thenApply(b -> b.getData().utf8String());
+  }
+
+  private static TransferException failure(HttpResponse resp, String body, String what, String minerId, String root, boolean damaged) {
+    return new TransferException(
+        what + " of shard " + root + " on miner " + minerId + " failed: " + resp.status().intValue() + " " + body, damaged);
   }
 }

@@ -101,25 +101,12 @@ public final class FullRedundancyRestored {
   static Health health(GatewayClient client, int node, String fileId, Duration timeout) throws InterruptedException {
     try {
       JsonNode h = client.getJson(node, "/v1/files/" + fileId + "/health", timeout);
-      return new Health(h.path("minimumSpare").asInt(-1), expectedSpare(h.path("policy").asText()), null);
+      return new Health(h.path("minimumSpare").asInt(-1), io.cess.core.policy.StoragePolicy.parse(h.path("policy").asText()).tolerableLosses(), null);
     } catch (TimeoutException e) {
       return new Health(-1, -1, "health timed out after requestTimeout " + timeout);
     } catch (IOException | IllegalArgumentException e) {
       return new Health(-1, -1, GatewayClient.describe(e));
     }
-  }
-
-  /** The spare shards per segment a policy promises: M of {@code ec:K+M}, N-1 of {@code replicas:N}. */
-  public static int expectedSpare(String policy) {
-    java.util.regex.Matcher ec = java.util.regex.Pattern.compile("ec:(\\d+)\\+(\\d+)").matcher(policy);
-    if (ec.matches()) {
-      return Integer.parseInt(ec.group(2));
-    }
-    java.util.regex.Matcher replicas = java.util.regex.Pattern.compile("replicas:(\\d+)").matcher(policy);
-    if (replicas.matches()) {
-      return Integer.parseInt(replicas.group(1)) - 1;
-    }
-    throw new IllegalArgumentException("unknown policy '" + policy + "'");
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.cess.chaos.invariants;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.cess.persistence.cassandra.CassandraSettings;
+import io.cess.persistence.cassandra.ManagedCassandra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,22 +84,9 @@ public final class SingleWriter {
 
   private SingleWriter() {}
 
-  /** A driver session to {@code host:port} with every wait bounded by {@code requestTimeout}. */
-  public static CqlSession connect(String hostPort, String localDatacenter, Duration requestTimeout) {
-    DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, requestTimeout)
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, requestTimeout)
-        .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
-        .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(hostPort))
-        .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, localDatacenter)
-        .build();
-    return CqlSession.builder().withConfigLoader(loader).build();
-  }
-
   /** Reads the journal of {@code keyspace} and analyses it. */
-  public static InvariantResult check(String hostPort, String localDatacenter, String keyspace, Duration requestTimeout) {
-    try (CqlSession session = connect(hostPort, localDatacenter, requestTimeout)) {
+  public static InvariantResult check(CassandraSettings cassandra, String keyspace, Duration requestTimeout) {
+    try (CqlSession session = ManagedCassandra.connect(cassandra, requestTimeout)) {
       return analyse(readJournal(session, keyspace, requestTimeout), Duration.ZERO).result();
     }
   }

@@ -38,7 +38,7 @@ public class SingleWriterIT {
     Path work = Path.of(System.getProperty("cess.it.work-dir", "target/it")).toAbsolutePath();
     ManagedCassandra.ensureRunning(settings, new LocalHome(work).cassandra(), m -> System.out.println("cassandra: " + m));
     CassandraSchema.create(settings, keyspace);
-    session = SingleWriter.connect(hostPort(), settings.localDatacenter(), REQUEST_TIMEOUT);
+    session = ManagedCassandra.connect(settings, REQUEST_TIMEOUT);
     insert = session.prepare("INSERT INTO " + keyspace + ".messages (persistence_id, partition_nr, sequence_nr, "
         + "timestamp, timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -65,7 +65,7 @@ public class SingleWriterIT {
       write("Bucket|handed-over", seq, t + seq * 100, seq <= 3 ? nodeA : nodeB);
     }
 
-    InvariantResult clean = SingleWriter.check(hostPort(), settings.localDatacenter(), keyspace, REQUEST_TIMEOUT);
+    InvariantResult clean = SingleWriter.check(settings, keyspace, REQUEST_TIMEOUT);
     assertTrue(clean.toString(), clean.passed());
     assertTrue(clean.figure(), clean.figure().startsWith("persistence ids 2, writer changes 1, dual writers 0"));
     assertEquals("11 journal rows read", clean.detail());
@@ -82,7 +82,7 @@ public class SingleWriterIT {
     assertEquals(3, a.persistenceIds());
     assertEquals(java.util.Set.of("Bucket|split"), a.dualWriterIds());
     assertEquals(1, (int) a.counts().get(SingleWriter.Kind.DUAL_WRITE));
-    InvariantResult dual = SingleWriter.check(hostPort(), settings.localDatacenter(), keyspace, REQUEST_TIMEOUT);
+    InvariantResult dual = SingleWriter.check(settings, keyspace, REQUEST_TIMEOUT);
     assertFalse(dual.passed());
     assertTrue(dual.figure(), dual.figure().contains("dual writers 1"));
     assertTrue(dual.detail(), dual.detail().contains("Bucket|split DUAL_WRITE at seq 3"));
@@ -93,9 +93,5 @@ public class SingleWriterIT {
     String timebucket = String.valueOf(atMillis / 3_600_000L);
     session.execute(insert.bind(pid, 0L, seq, timestamp, timebucket, writer, 1, "", "",
         ByteBuffer.wrap(new byte[] {1, 2, 3})).setTimeout(REQUEST_TIMEOUT));
-  }
-
-  private String hostPort() {
-    return settings.contactPointStrings().get(0);
   }
 }

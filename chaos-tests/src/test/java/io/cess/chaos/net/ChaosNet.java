@@ -342,24 +342,6 @@ public final class ChaosNet implements AutoCloseable {
     }
   }
 
-  /** Removes every run whose owner process is gone (killed runs); returns their prefixes. */
-  public static List<String> cleanupStale() {
-    try (RegistryLock lock = RegistryLock.acquire()) {
-      return cleanupStaleLocked();
-    }
-  }
-
-  /** Removes the run with this prefix if its owner process is gone; true when it did. */
-  public static boolean cleanupStale(String prefix) {
-    try (RegistryLock lock = RegistryLock.acquire()) {
-      if (ownerAlive(prefix)) {
-        return false;
-      }
-      removeRun(prefix);
-      return true;
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   private String bridge() {

@@ -81,11 +81,11 @@ public final class ChaosReport {
 
   /** A fault injected now, on {@code node} (null: on the whole cluster, e.g. a partition). */
   public void fault(String node, String text) {
-    record(new TimelineEvent(Instant.now(), TimelineEvent.FAULT, node, text));
+    record(TimelineEvent.fault(node, text));
   }
 
   public void note(String text) {
-    record(new TimelineEvent(Instant.now(), TimelineEvent.NOTE, null, text));
+    record(TimelineEvent.note(text));
   }
 
   /** The workload's counters, its errors (coalesced into runs) and its operations. */

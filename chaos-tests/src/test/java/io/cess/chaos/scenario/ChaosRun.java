@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -222,9 +220,5 @@ public final class ChaosRun {
     Set<String> out = new TreeSet<>();
     nodes.forEach(n -> out.add(cluster.name(n)));
     return out;
-  }
-
-  static Set<Integer> set(Integer... nodes) {
-    return new HashSet<>(List.of(nodes));
   }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 public final class Scenarios {
 
   /** Failure detection and removal beyond stable-after, on two loaded cores. */
-  static final Duration RESOLUTION_MARGIN = Duration.ofSeconds(25);
+  public static final Duration RESOLUTION_MARGIN = Duration.ofSeconds(25);
 
   private Scenarios() {}
 

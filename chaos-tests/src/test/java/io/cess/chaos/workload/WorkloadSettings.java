@@ -88,22 +88,10 @@ public record WorkloadSettings(
         operationTimeout, drainTimeout, logCapacity, seed);
   }
 
-  public WorkloadSettings withMaxOperationsPerSecond(double rate) {
-    return new WorkloadSettings(bucket, workers, rate, uploadWeight, downloadWeight, deleteWeight,
-        smallMinBytes, smallMaxBytes, largeMinBytes, largeMaxBytes, largeFraction, connectTimeout,
-        operationTimeout, drainTimeout, logCapacity, seed);
-  }
-
   public WorkloadSettings withSizes(int smallMin, int smallMax, int largeMin, int largeMax, double largeShare) {
     return new WorkloadSettings(bucket, workers, maxOperationsPerSecond, uploadWeight, downloadWeight, deleteWeight,
         smallMin, smallMax, largeMin, largeMax, largeShare, connectTimeout, operationTimeout, drainTimeout,
         logCapacity, seed);
-  }
-
-  public WorkloadSettings withWeights(int upload, int download, int delete) {
-    return new WorkloadSettings(bucket, workers, maxOperationsPerSecond, upload, download, delete,
-        smallMinBytes, smallMaxBytes, largeMinBytes, largeMaxBytes, largeFraction, connectTimeout,
-        operationTimeout, drainTimeout, logCapacity, seed);
   }
 
   public WorkloadSettings withTimeouts(Duration connect, Duration operation, Duration drain) {

@@ -74,6 +74,14 @@ public final class ReplayCache {
     return true;
   }
 
+  /** Forgets {@code signature}: its use did not count (it could not be recorded cluster-wide). */
+  public synchronized void forget(String signature) {
+    Instant date = dateBySignature.remove(signature);
+    if (date != null) {
+      byDate.remove(new Entry(date, signature));
+    }
+  }
+
   /** Signatures currently remembered (expired ones are dropped first). */
   public synchronized int size() {
     evictOlderThan(clock.instant().minus(window));

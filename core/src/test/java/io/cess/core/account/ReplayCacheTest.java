@@ -38,6 +38,18 @@ public class ReplayCacheTest {
   }
 
   @Test
+  public void aForgottenSignatureIsAFirstUseAgain() {
+    ReplayCache cache = new ReplayCache(WINDOW, 10, clock);
+    assertTrue(cache.firstUse("sig", T0));
+    cache.forget("sig");
+    assertEquals(0, cache.size());
+    assertTrue(cache.firstUse("sig", T0));
+    assertFalse(cache.firstUse("sig", T0));
+    cache.forget("never-seen");
+    assertEquals(1, cache.size());
+  }
+
+  @Test
   public void aSignatureIsRememberedUntilItsDateLeavesTheWindow() {
     ReplayCache cache = new ReplayCache(WINDOW, 100, clock);
     Instant future = T0.plus(Duration.ofMinutes(10));

@@ -42,6 +42,12 @@ public final class ReplayGuard {
     return claim
         .thenCompose(statement -> session.selectOne(statement.bind(signature, (int) Math.min(ttl, Integer.MAX_VALUE))))
         .thenApply(row -> row.map(r -> r.getBoolean("[applied]"))
-            .orElseThrow(() -> new IllegalStateException("Cassandra answered a lightweight transaction without [applied]")));
+            .orElseThrow(() -> new IllegalStateException("Cassandra answered a lightweight transaction without [applied]")))
+        // a claim that failed (Cassandra unavailable: 503) must not make the client's retry a replay
+        .whenComplete((first, failure) -> {
+          if (failure != null) {
+            local.forget(signature);
+          }
+        });
   }
 }

@@ -69,10 +69,6 @@ public final class BodyPace {
     this.settings = settings;
   }
 
-  public Settings settings() {
-    return settings;
-  }
-
   /**
    * Runs {@code inner} with the request's streamed body paced (a body akka-http already holds
    * whole needs no pacing). Content length and type are kept: signatures cover them.
@@ -95,7 +91,7 @@ public final class BodyPace {
   }
 
   /** The pacing as a stream stage (one per body: it holds that body's meter). */
-  public Flow<ByteString, ByteString, akka.NotUsed> flow() {
+  private Flow<ByteString, ByteString, akka.NotUsed> flow() {
     return Flow.fromGraph(new Stage(settings));
   }
 

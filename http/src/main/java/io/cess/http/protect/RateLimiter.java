@@ -71,10 +71,6 @@ public final class RateLimiter {
     };
   }
 
-  public Settings settings() {
-    return settings;
-  }
-
   /** The bucket key of an account (native and S3 requests of one account share it). */
   public static String accountKey(String accountId) {
     return "account:" + accountId;

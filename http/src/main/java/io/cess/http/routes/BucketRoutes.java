@@ -85,7 +85,7 @@ public final class BucketRoutes {
     } catch (IllegalArgumentException e) {
       return ApiErrors.complete(StatusCodes.BAD_REQUEST, "InvalidPolicy", e.getMessage());
     }
-    return onSuccess(objects.claimBucket(bucket, account).thenCompose(c -> objects.access(bucket, account, Bucket.Access.OWNER)), claimed -> {
+    return onSuccess(objects.claimOwned(bucket, account), claimed -> {
       return policy.isEmpty()
           ? view(bucket, claimed)
           : onSuccess(objects.setPolicy(bucket, policy.get()), p -> onSuccess(objects.bucketInfo(bucket), info -> view(bucket, info)));

@@ -71,10 +71,6 @@ public final class JsonRpc<C> {
     this.maxBatch = maxBatch;
   }
 
-  public java.util.Set<String> methodNames() {
-    return methods.keySet();
-  }
-
   /** The response to a request body: empty when nothing is to be sent (only notifications). */
   public CompletionStage<Optional<JsonNode>> handle(C caller, byte[] body) {
     JsonNode request;

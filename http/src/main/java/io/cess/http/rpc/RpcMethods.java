@@ -95,8 +95,7 @@ public final class RpcMethods {
       throw Params.invalid("content is " + content.length + " bytes; through JSON-RPC at most " + maxContentBytes + " (PUT larger objects to /v1)");
     }
     StoragePolicy policy = policy(p);
-    PutOptions options = PutOptions.nativeUpload(caller, Sha256.hex(content));
-    PutOptions withPolicy = policy == null && !extraRedundancy ? options : options.withPolicy(policy, extraRedundancy);
+    PutOptions withPolicy = PutOptions.nativeUpload(caller, Sha256.hex(content)).withPolicy(policy, extraRedundancy);
     return objects.access(bucket, caller, Bucket.Access.WRITE).thenCompose(info -> objects.put(
         bucket, key, Source.single(ByteString.fromArrayUnsafe(content)), withPolicy));
   }
@@ -149,7 +148,7 @@ public final class RpcMethods {
       if (size - offset > length && !p.node().has("length")) {
         throw Params.invalid("the object is " + size + " bytes; read it in ranges of at most " + maxContentBytes + " (offset, length) or GET it from /v1");
       }
-      Source<ByteString, ?> bytes = n == 0 ? Source.empty() : objects.content(d.manifest(), offset, offset + n - 1);
+      Source<ByteString, ?> bytes = objects.content(d.manifest(), offset, offset + n - 1);
       return bytes.runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), system)
           .thenApply(b -> new ContentView(bucket, key, offset, b.size(), size, Base64.getEncoder().encodeToString(b.toArray())));
     });
@@ -174,7 +173,7 @@ public final class RpcMethods {
   private CompletionStage<?> createBucket(String caller, Params p) {
     String bucket = bucket(p);
     StoragePolicy policy = policy(p);
-    return objects.claimBucket(bucket, caller).thenCompose(claimed -> objects.access(bucket, caller, Bucket.Access.OWNER)).thenCompose(
+    return objects.claimOwned(bucket, caller).thenCompose(
         info -> policy == null ? objects.policyOf(bucket) : objects.setPolicy(bucket, policy)).thenCompose(applied -> objects.bucketInfo(bucket).thenApply(info -> Map.of(
         "bucket", bucket, "policy", applied.toString(), "owner", info.owner(), "grants", info.grants())));
   }

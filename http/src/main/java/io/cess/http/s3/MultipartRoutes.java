@@ -66,7 +66,7 @@ final class MultipartRoutes {
     }
     String uploadId = s3.queryValues("uploadId").get(0);
     return onSuccess(objects.multipartUpload(uploadId), state -> {
-      if (!state.status().equals("open") || !bucket.equals(state.bucket()) || !key.equals(state.key())) {
+      if (!state.open() || !bucket.equals(state.bucket()) || !key.equals(state.key())) {
         return complete(S3Routes.error(404, "NoSuchUpload",
             "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", path));
       }
@@ -179,7 +179,7 @@ final class MultipartRoutes {
           return complete(S3Routes.error(400, "InvalidArgument", "Range specified is not valid for source object of size: " + size, path));
         }
       }
-      Source<ByteString, NotUsed> content = size == 0 ? Source.empty() : objects.content(source.manifest(), first, last);
+      Source<ByteString, NotUsed> content = objects.content(source.manifest(), first, last);
       PutOptions options = new PutOptions(account, null, null, true, null, Map.of(), null);
       return onSuccess(
           objects.storePart(bucket, uploadId, partNumber, content, options)

@@ -456,8 +456,7 @@ public final class S3Routes {
       PutOptions options = new PutOptions(account, null, null, true,
           replace ? contentType(request) : src.contentType(),
           replace ? metadata(s3) : (src.metadata() == null ? Map.of() : src.metadata()), null);
-      Source<ByteString, NotUsed> content = src.sizeBytes() == 0
-          ? Source.empty() : objects.content(found.manifest(), 0, src.sizeBytes() - 1);
+      Source<ByteString, NotUsed> content = objects.content(found.manifest(), 0, src.sizeBytes() - 1);
       return onSuccess(objects.put(bucket, key, content, options), stored -> complete(S3Xml.ok(
           "<CopyObjectResult><LastModified>" + S3Xml.timestamp(java.time.Instant.now()) + "</LastModified><ETag>&quot;"
               + stored.etag() + "&quot;</ETag></CopyObjectResult>")));
